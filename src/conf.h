@@ -1,0 +1,48 @@
+/* virtdeck - configuration file ($XDG_CONFIG_HOME/virtdeck/config)
+ * (named conf.h: "config.h" is autoconf's generated header)
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * GKeyFile. Example:
+ *   [general]
+ *   theme=default
+ *   refresh=5
+ *   [connection:lab]
+ *   uri=qemu+ssh://root@10.0.0.2/system
+ *   autoconnect=true
+ *   [keys]
+ *   force-off=F9
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct vd_saved_conn {
+    char *name;
+    char *uri;
+    bool autoconnect;
+};
+
+struct vd_config {
+    char *path;               /* file it was loaded from / is saved to */
+    char *theme;              /* default "default" */
+    guint refresh_s;          /* default 5 */
+    GPtrArray *conns;         /* struct vd_saved_conn * */
+    GHashTable *keys;         /* binding name -> key spec, user overrides */
+    GKeyFile *kf;             /* whole file, to keep unknown keys on save */
+};
+
+/* Path of the config file: $XDG_CONFIG_HOME/virtdeck/config. */
+char *vd_config_default_path(void);
+
+/* Load from path. A missing file gives defaults and returns the config.
+ * A malformed file still gives a usable config (defaults for what could not
+ * be read) and *warning is set to a translated message naming the line
+ * ("config line 7: ..."). Never fails hard. */
+struct vd_config *vd_config_load(const char *path, char **warning);
+void vd_config_free(struct vd_config *cfg);
+
+/* Add (or update by URI) a saved connection and write the file. */
+bool vd_config_add_conn(struct vd_config *cfg, const char *name, const char *uri,
+                        bool autoconnect, GError **error);
+bool vd_config_save(struct vd_config *cfg, GError **error);

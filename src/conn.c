@@ -1,0 +1,912 @@
+/* virtdeck - connection worker: one thread per host owns its virConnectPtr
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "conn.h"
+#include "i18n.h"
+#include "util.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
+
+enum job_kind { JOB_REFRESH, JOB_ACTION, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
+
+struct job {
+    enum job_kind kind;
+    enum vd_action action;
+    GStrv uuids;
+    vd_action_done_fn done;
+    gpointer user;
+};
+
+struct vd_conn {
+    gatomicrefcount ref;
+    char *uri;
+    struct vd_conn_options opt;
+    GMainContext *ui_ctx;
+    vd_conn_notify_fn notify;
+    gpointer notify_user;
+
+    GAsyncQueue *jobs;
+    GThread *thread;
+    GMutex lock;                 /* protects snap */
+    struct vd_host_snap *snap;
+
+    gpointer busy_since;         /* atomic: ms (as gsize) when the current call began, NULL idle */
+    gint state;                  /* atomic: enum vd_host_state of the published snap */
+    gint refresh_queued;         /* atomic flag: coalesce refresh requests */
+    gint notify_queued;          /* atomic flag: coalesce UI notifications */
+    gint closed;                 /* atomic: libvirt closed the connection */
+    gint close_reason;
+    gint quit;
+
+    /* worker thread only */
+    virConnectPtr vc;
+    int lifecycle_id;
+    bool is_container_driver;
+    bool was_connected;
+    guint backoff_s;
+    guint rpc;                   /* calls during the current refresh */
+    guint64 rpc_total;
+    guint64 generation;
+    struct vd_host_snap *work;   /* snapshot being built */
+};
+
+static struct vd_conn *
+conn_ref(struct vd_conn *c)
+{
+    g_atomic_ref_count_inc(&c->ref);
+    return c;
+}
+
+static void
+conn_unref(struct vd_conn *c)
+{
+    struct job *j;
+
+    if (!g_atomic_ref_count_dec(&c->ref))
+        return;
+    while ((j = g_async_queue_try_pop(c->jobs))) {
+        g_strfreev(j->uuids);
+        g_free(j);
+    }
+    g_async_queue_unref(c->jobs);
+    vd_host_snap_unref(c->snap);
+    g_mutex_clear(&c->lock);
+    if (c->ui_ctx)
+        g_main_context_unref(c->ui_ctx);
+    g_free(c->uri);
+    g_free(c);
+}
+
+static void
+conn_unref_cb(void *opaque)
+{
+    conn_unref(opaque);
+}
+
+/* ---- libvirt event loop ------------------------------------------------ */
+
+static void
+ignore_libvirt_error(void *opaque, virErrorPtr err)
+{
+    /* Errors are read with virGetLastError by the caller; libvirt must not
+     * print them on the terminal we draw on. */
+}
+
+static gpointer
+event_loop_thread(gpointer data)
+{
+    for (;;)
+        virEventRunDefaultImpl();
+    return NULL;
+}
+
+void
+vd_conn_global_init(void)
+{
+    static gsize once;
+
+    if (g_once_init_enter(&once)) {
+        virSetErrorFunc(NULL, ignore_libvirt_error);
+        virInitialize();
+        virEventRegisterDefaultImpl();
+        g_thread_unref(g_thread_new("vd-libvirt-events", event_loop_thread, NULL));
+        g_once_init_leave(&once, 1);
+    }
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static char *
+last_error(void)
+{
+    const char *m = virGetLastErrorMessage();
+    return vd_sanitize(m && *m ? m : _("unknown libvirt error"));
+}
+
+static void
+busy_begin(struct vd_conn *c)
+{
+    g_atomic_pointer_set(&c->busy_since, GSIZE_TO_POINTER((gsize)vd_now_ms()));
+}
+
+static void
+busy_end(struct vd_conn *c)
+{
+    g_atomic_pointer_set(&c->busy_since, NULL);
+}
+
+static gboolean
+notify_in_ui(gpointer data)
+{
+    struct vd_conn *c = data;
+
+    g_atomic_int_set(&c->notify_queued, 0);
+    if (c->notify && !g_atomic_int_get(&c->quit))
+        c->notify(c, c->notify_user);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+post_notify(struct vd_conn *c)
+{
+    if (!c->ui_ctx || !g_atomic_int_compare_and_exchange(&c->notify_queued, 0, 1))
+        return;
+    g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, notify_in_ui,
+                               conn_ref(c), (GDestroyNotify)conn_unref);
+}
+
+/* Publish c->work (or a copy of the current snapshot with a new state). */
+static void
+publish(struct vd_conn *c, struct vd_host_snap *s)
+{
+    struct vd_host_snap *old;
+
+    s->generation = ++c->generation;
+    s->rpc_total = c->rpc_total;
+    g_mutex_lock(&c->lock);
+    old = c->snap;
+    c->snap = s;
+    g_atomic_int_set(&c->state, s->state);
+    g_mutex_unlock(&c->lock);
+    vd_host_snap_unref(old);
+    post_notify(c);
+}
+
+static void
+publish_state(struct vd_conn *c, enum vd_host_state st, const char *error)
+{
+    struct vd_host_snap *s;
+
+    g_mutex_lock(&c->lock);
+    s = vd_host_snap_copy(c->snap);
+    g_mutex_unlock(&c->lock);
+    s->state = st;
+    g_free(s->error);
+    s->error = error ? vd_sanitize(error) : NULL;
+    publish(c, s);
+}
+
+static void
+push_job(struct vd_conn *c, enum job_kind kind)
+{
+    struct job *j = g_new0(struct job, 1);
+    j->kind = kind;
+    g_async_queue_push(c->jobs, j);
+}
+
+/* ---- refresh: a constant number of calls per host ------------------------ */
+
+static int
+list_uuids(struct vd_conn *c, unsigned int flags, GHashTable *set)
+{
+    virDomainPtr *doms = NULL;
+    int n;
+
+    c->rpc++;
+    n = virConnectListAllDomains(c->vc, &doms, flags);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        char uuid[VIR_UUID_STRING_BUFLEN];
+        if (virDomainGetUUIDString(doms[i], uuid) == 0)
+            g_hash_table_add(set, g_strdup(uuid));
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    return n;
+}
+
+static struct vd_domain *
+domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
+{
+    struct vd_domain *d = vd_domain_new();
+    unsigned int id = virDomainGetID(dom);
+
+    d->name = vd_sanitize(virDomainGetName(dom));
+    virDomainGetUUIDString(dom, d->uuid);
+    d->id = id == (unsigned int)-1 ? -1 : (int)id;
+    d->container = c->is_container_driver;
+    return d;
+}
+
+static void
+domain_fill_info(struct vd_conn *c, virDomainPtr dom, struct vd_domain *d)
+{
+    virDomainInfo info;
+
+    c->rpc++;
+    if (virDomainGetInfo(dom, &info) < 0)
+        return;
+    d->state = info.state < VD_DOM_STATE_LAST ? (enum vd_dom_state)info.state : VD_DOM_NOSTATE;
+    d->vcpus = d->max_vcpus = info.nrVirtCpu;
+    d->mem_kib = info.memory;
+    d->max_mem_kib = info.maxMem;
+}
+
+static gint
+domain_cmp(gconstpointer a, gconstpointer b)
+{
+    const struct vd_domain *x = *(struct vd_domain *const *)a;
+    const struct vd_domain *y = *(struct vd_domain *const *)b;
+    int r = g_utf8_collate(x->name, y->name);
+    return r ? r : strcmp(x->uuid, y->uuid);
+}
+
+/* Bulk stats: state, vcpu and balloon groups in one call. */
+static int
+refresh_bulk(struct vd_conn *c, GPtrArray *out)
+{
+    virDomainStatsRecordPtr *recs = NULL;
+    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BALLOON;
+    int n;
+
+    c->rpc++;
+    n = virConnectGetAllDomainStats(c->vc, stats, &recs, 0);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct vd_domain *d = domain_from_ptr(c, recs[i]->dom);
+        virTypedParameterPtr p = recs[i]->params;
+        int np = recs[i]->nparams;
+        int st = -1, reason = 0;
+        unsigned int vc = 0, vmax = 0;
+        unsigned long long cur = 0, max = 0;
+        bool have_vcpu = false, have_mem = false;
+
+        virTypedParamsGetInt(p, np, "state.state", &st);
+        virTypedParamsGetInt(p, np, "state.reason", &reason);
+        if (virTypedParamsGetUInt(p, np, "vcpu.current", &vc) == 1)
+            have_vcpu = true;
+        virTypedParamsGetUInt(p, np, "vcpu.maximum", &vmax);
+        if (virTypedParamsGetULLong(p, np, "balloon.maximum", &max) == 1)
+            have_mem = true;
+        virTypedParamsGetULLong(p, np, "balloon.current", &cur);
+        if (!have_vcpu || !have_mem) {
+            /* drivers without these groups (the test driver) */
+            domain_fill_info(c, recs[i]->dom, d);
+        }
+        if (st >= 0 && st < VD_DOM_STATE_LAST)
+            d->state = st;
+        d->reason = reason;
+        if (have_vcpu) {
+            d->vcpus = vc;
+            d->max_vcpus = vmax ? vmax : vc;
+        }
+        if (have_mem) {
+            d->max_mem_kib = max;
+            d->mem_kib = cur ? cur : max;
+        }
+        g_ptr_array_add(out, d);
+    }
+    virDomainStatsRecordListFree(recs);
+    return n;
+}
+
+/* Drivers without bulk stats (LXC): list + GetInfo per domain. */
+static int
+refresh_list(struct vd_conn *c, GPtrArray *out)
+{
+    virDomainPtr *doms = NULL;
+    int n;
+
+    c->rpc++;
+    n = virConnectListAllDomains(c->vc, &doms, 0);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct vd_domain *d = domain_from_ptr(c, doms[i]);
+        domain_fill_info(c, doms[i], d);
+        g_ptr_array_add(out, d);
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    return n;
+}
+
+static bool
+do_refresh(struct vd_conn *c)
+{
+    g_autoptr(GHashTable) autostart = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) transient = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) saved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GPtrArray *doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    struct vd_host_snap *s;
+    unsigned long long free_bytes;
+    int n;
+
+    c->rpc = 0;
+    busy_begin(c);
+    n = refresh_bulk(c, doms);
+    if (n < 0) {
+        virErrorPtr e = virGetLastError();
+        if (e && (e->code == VIR_ERR_NO_SUPPORT || e->code == VIR_ERR_ARGUMENT_UNSUPPORTED)) {
+            g_ptr_array_set_size(doms, 0);
+            n = refresh_list(c, doms);
+        }
+    }
+    if (n < 0 ||
+        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, autostart) < 0 ||
+        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
+        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, saved) < 0) {
+        g_autofree char *err = last_error();
+        busy_end(c);
+        g_ptr_array_unref(doms);
+        c->rpc_total += c->rpc;
+        if (virConnectIsAlive(c->vc) == 1)
+            publish_state(c, VD_HOST_CONNECTED, err);
+        return false;
+    }
+    c->rpc++;
+    free_bytes = virNodeGetFreeMemory(c->vc);
+    busy_end(c);
+
+    for (guint i = 0; i < doms->len; i++) {
+        struct vd_domain *d = doms->pdata[i];
+        d->autostart = g_hash_table_contains(autostart, d->uuid);
+        d->persistent = !g_hash_table_contains(transient, d->uuid);
+        d->managed_save = g_hash_table_contains(saved, d->uuid);
+    }
+    g_ptr_array_sort(doms, domain_cmp);
+
+    g_mutex_lock(&c->lock);
+    s = vd_host_snap_copy(c->snap);
+    g_mutex_unlock(&c->lock);
+    g_ptr_array_unref(s->domains);
+    s->domains = doms;
+    s->state = VD_HOST_CONNECTED;
+    g_clear_pointer(&s->error, g_free);
+    if (free_bytes)
+        s->free_kib = free_bytes / 1024;
+    s->rpc_last_refresh = c->rpc;
+    c->rpc_total += c->rpc;
+    publish(c, s);
+    return true;
+}
+
+/* ---- connect / disconnect ------------------------------------------------ */
+
+static void
+lifecycle_cb(virConnectPtr vc, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    vd_conn_refresh(opaque);
+}
+
+static void
+close_cb(virConnectPtr vc, int reason, void *opaque)
+{
+    struct vd_conn *c = opaque;
+
+    g_atomic_int_set(&c->close_reason, reason);
+    g_atomic_int_set(&c->closed, 1);
+    push_job(c, JOB_WAKE);
+}
+
+static int
+auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
+{
+    /* Interactive credentials are not supported here: fail cleanly rather
+     * than prompt on the terminal the UI draws on. */
+    return -1;
+}
+
+static char *
+effective_uri(const char *uri)
+{
+    /* ssh must never prompt on our terminal: BatchMode via no_tty. */
+    if (g_str_has_prefix(uri, "qemu+ssh://") || g_str_has_prefix(uri, "lxc+ssh://") ||
+        g_str_has_prefix(uri, "test+ssh://")) {
+        if (!strstr(uri, "no_tty="))
+            return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "no_tty=1", NULL);
+    }
+    return g_strdup(uri);
+}
+
+static virConnectPtr
+open_conn(const char *uri)
+{
+    static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
+    virConnectAuth auth = { cred_types, G_N_ELEMENTS(cred_types), auth_cb, NULL };
+    g_autofree char *u = effective_uri(uri);
+
+    return virConnectOpenAuth(u, &auth, 0);
+}
+
+static void
+fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
+{
+    virNodeInfo ni;
+    unsigned long lib = 0, hv = 0;
+    const char *type;
+    char *host;
+
+    c->rpc += 5;
+    host = virConnectGetHostname(c->vc);
+    g_free(s->hostname);
+    s->hostname = vd_sanitize(host);
+    free(host);
+    type = virConnectGetType(c->vc);
+    g_free(s->driver);
+    s->driver = type ? vd_sanitize(type) : NULL;
+    c->is_container_driver = type && g_ascii_strcasecmp(type, "LXC") == 0;
+    if (virNodeGetInfo(c->vc, &ni) == 0) {
+        s->cpus = ni.cpus;
+        s->mem_kib = ni.memory;
+    }
+    if (virConnectGetLibVersion(c->vc, &lib) == 0)
+        s->libvirt_version = lib;
+    if (virConnectGetVersion(c->vc, &hv) == 0)
+        s->hv_version = hv;
+}
+
+static void
+disconnect(struct vd_conn *c)
+{
+    if (!c->vc)
+        return;
+    if (c->lifecycle_id >= 0)
+        virConnectDomainEventDeregisterAny(c->vc, c->lifecycle_id);
+    c->lifecycle_id = -1;
+    virConnectUnregisterCloseCallback(c->vc, close_cb);
+    virConnectClose(c->vc);
+    c->vc = NULL;
+}
+
+static bool
+do_connect(struct vd_conn *c)
+{
+    struct vd_host_snap *s;
+
+    publish_state(c, VD_HOST_CONNECTING, NULL);
+    g_atomic_int_set(&c->closed, 0);
+    busy_begin(c);
+    c->rpc = 1;
+    c->vc = open_conn(c->uri);
+    if (!c->vc) {
+        g_autofree char *err = last_error();
+        busy_end(c);
+        c->rpc_total += c->rpc;
+        publish_state(c, VD_HOST_DISCONNECTED, err);
+        return false;
+    }
+    g_mutex_lock(&c->lock);
+    s = vd_host_snap_copy(c->snap);
+    g_mutex_unlock(&c->lock);
+    fill_host_info(c, s);
+    /* keepalive is not supported by every driver (test:///): not an error */
+    if (c->opt.keepalive_interval > 0)
+        virConnectSetKeepAlive(c->vc, c->opt.keepalive_interval, c->opt.keepalive_count);
+    virConnectRegisterCloseCallback(c->vc, close_cb, conn_ref(c), conn_unref_cb);
+    c->lifecycle_id = virConnectDomainEventRegisterAny(c->vc, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                       VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb),
+                                                       conn_ref(c), conn_unref_cb);
+    c->rpc += 3;
+    busy_end(c);
+    s->state = VD_HOST_CONNECTED;
+    c->rpc_total += c->rpc;
+    publish(c, s);
+    c->was_connected = true;
+    c->backoff_s = 0;
+    return do_refresh(c);
+}
+
+static const char *
+close_reason_text(int reason)
+{
+    switch (reason) {
+    case VIR_CONNECT_CLOSE_REASON_ERROR: return _("connection closed: I/O error");
+    case VIR_CONNECT_CLOSE_REASON_EOF: return _("connection closed by the remote side");
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return _("connection closed: keepalive timeout (host not answering)");
+    default: return _("connection closed");
+    }
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static char *
+done_message(enum vd_action a, const char *names)
+{
+    switch (a) {
+    case VD_ACTION_START: return g_strdup_printf(_("Started %s"), names);
+    case VD_ACTION_SHUTDOWN: return g_strdup_printf(_("Shutdown requested for %s"), names);
+    case VD_ACTION_REBOOT: return g_strdup_printf(_("Reboot requested for %s"), names);
+    case VD_ACTION_RESET: return g_strdup_printf(_("Reset %s"), names);
+    case VD_ACTION_DESTROY: return g_strdup_printf(_("Forced off %s"), names);
+    case VD_ACTION_SUSPEND: return g_strdup_printf(_("Paused %s"), names);
+    case VD_ACTION_RESUME: return g_strdup_printf(_("Resumed %s"), names);
+    case VD_ACTION_MANAGED_SAVE: return g_strdup_printf(_("Saved %s"), names);
+    case VD_ACTION_RESTORE: return g_strdup_printf(_("Restored %s"), names);
+    case VD_ACTION_AUTOSTART_ON: return g_strdup_printf(_("Autostart on for %s"), names);
+    case VD_ACTION_AUTOSTART_OFF: return g_strdup_printf(_("Autostart off for %s"), names);
+    case VD_ACTION_UNDEFINE: return g_strdup_printf(_("Undefined %s (storage kept)"), names);
+    case VD_ACTION_LAST: break;
+    }
+    return g_strdup(names);
+}
+
+static int
+run_action(virDomainPtr dom, enum vd_action a)
+{
+    switch (a) {
+    case VD_ACTION_START:
+    case VD_ACTION_RESTORE:
+        return virDomainCreate(dom);
+    case VD_ACTION_SHUTDOWN: return virDomainShutdown(dom);
+    case VD_ACTION_REBOOT: return virDomainReboot(dom, 0);
+    case VD_ACTION_RESET: return virDomainReset(dom, 0);
+    case VD_ACTION_DESTROY: return virDomainDestroy(dom);
+    case VD_ACTION_SUSPEND: return virDomainSuspend(dom);
+    case VD_ACTION_RESUME: return virDomainResume(dom);
+    case VD_ACTION_MANAGED_SAVE: return virDomainManagedSave(dom, 0);
+    case VD_ACTION_AUTOSTART_ON: return virDomainSetAutostart(dom, 1);
+    case VD_ACTION_AUTOSTART_OFF: return virDomainSetAutostart(dom, 0);
+    case VD_ACTION_UNDEFINE: {
+        unsigned int fl = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+                          VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA | VIR_DOMAIN_UNDEFINE_KEEP_NVRAM;
+        if (virDomainUndefineFlags(dom, fl) == 0)
+            return 0;
+        virErrorPtr e = virGetLastError();
+        if (e && (e->code == VIR_ERR_INVALID_ARG || e->code == VIR_ERR_NO_SUPPORT))
+            return virDomainUndefine(dom);
+        return -1;
+    }
+    case VD_ACTION_LAST:
+        break;
+    }
+    return -1;
+}
+
+struct action_result {
+    struct vd_conn *c;
+    bool ok;
+    char *message;
+    vd_action_done_fn done;
+    gpointer user;
+};
+
+static gboolean
+action_result_in_ui(gpointer data)
+{
+    struct action_result *r = data;
+
+    if (r->done && !g_atomic_int_get(&r->c->quit))
+        r->done(r->c, r->ok, r->message, r->user);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+action_result_free(gpointer data)
+{
+    struct action_result *r = data;
+    conn_unref(r->c);
+    g_free(r->message);
+    g_free(r);
+}
+
+static void
+do_action(struct vd_conn *c, struct job *j)
+{
+    g_autoptr(GString) okn = g_string_new(NULL);
+    g_autoptr(GString) errs = g_string_new(NULL);
+    struct action_result *r = g_new0(struct action_result, 1);
+
+    for (guint i = 0; j->uuids && j->uuids[i]; i++) {
+        g_autoptr(virDomain) dom = NULL;
+        g_autofree char *name = NULL;
+        int rc = -1;
+
+        if (!c->vc) {
+            g_string_append_printf(errs, "%s%s", errs->len ? "; " : "", _("not connected"));
+            break;
+        }
+        busy_begin(c);
+        dom = virDomainLookupByUUIDString(c->vc, j->uuids[i]);
+        if (dom) {
+            name = vd_sanitize(virDomainGetName(dom));
+            rc = run_action(dom, j->action);
+        } else {
+            name = g_strdup(j->uuids[i]);
+        }
+        c->rpc_total += 2;
+        if (rc == 0) {
+            g_string_append_printf(okn, "%s%s", okn->len ? ", " : "", name);
+        } else {
+            g_autofree char *err = last_error();
+            if (errs->len)
+                g_string_append(errs, "; ");
+            /* TRANSLATORS: domain name, libvirt's error message */
+            g_string_append_printf(errs, _("%1$s: %2$s"), name, err);
+        }
+        busy_end(c);
+    }
+    r->c = conn_ref(c);
+    r->ok = errs->len == 0;
+    r->done = j->done;
+    r->user = j->user;
+    if (errs->len && okn->len) {
+        g_autofree char *good = done_message(j->action, okn->str);
+        r->message = g_strdup_printf(_("%1$s failed: %2$s (%3$s)"), vd_action_label(j->action), errs->str, good);
+    } else if (errs->len) {
+        r->message = g_strdup_printf(_("%1$s failed: %2$s"), vd_action_label(j->action), errs->str);
+    } else {
+        r->message = done_message(j->action, okn->str);
+    }
+    if (c->ui_ctx)
+        g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, action_result_in_ui, r, action_result_free);
+    else
+        action_result_free(r);
+    if (c->vc)
+        do_refresh(c);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static void
+job_free(struct job *j)
+{
+    g_strfreev(j->uuids);
+    g_free(j);
+}
+
+static void
+fail_action_not_connected(struct vd_conn *c, struct job *j)
+{
+    struct action_result *r = g_new0(struct action_result, 1);
+    g_autofree char *err = NULL;
+
+    g_mutex_lock(&c->lock);
+    err = g_strdup(c->snap->error);
+    g_mutex_unlock(&c->lock);
+    r->c = conn_ref(c);
+    r->done = j->done;
+    r->user = j->user;
+    r->message = err ? g_strdup_printf(_("%1$s failed: not connected (%2$s)"), vd_action_label(j->action), err)
+                     : g_strdup_printf(_("%s failed: not connected"), vd_action_label(j->action));
+    if (c->ui_ctx)
+        g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, action_result_in_ui, r, action_result_free);
+    else
+        action_result_free(r);
+}
+
+static gpointer
+worker(gpointer data)
+{
+    struct vd_conn *c = data;
+
+    while (!g_atomic_int_get(&c->quit)) {
+        struct job *j;
+        guint64 wait_ms;
+
+        if (c->vc && g_atomic_int_get(&c->closed)) {
+            const char *why = close_reason_text(g_atomic_int_get(&c->close_reason));
+            disconnect(c);
+            publish_state(c, VD_HOST_DISCONNECTED, why);
+            c->backoff_s = 1;
+        }
+        if (!c->vc && c->backoff_s == 0) {
+            if (!do_connect(c)) {
+                disconnect(c);
+                c->backoff_s = 1;
+            }
+            continue;
+        }
+        wait_ms = c->vc ? c->opt.refresh_ms : c->backoff_s * 1000ull;
+        j = g_async_queue_timeout_pop(c->jobs, wait_ms * 1000);
+        if (!j) {
+            if (c->vc) {
+                do_refresh(c);
+            } else {
+                /* backoff elapsed: try again, next wait doubles up to 30 s */
+                if (!do_connect(c)) {
+                    disconnect(c);
+                    c->backoff_s = MIN(c->backoff_s * 2, 30);
+                }
+            }
+            continue;
+        }
+        switch (j->kind) {
+        case JOB_REFRESH:
+            g_atomic_int_set(&c->refresh_queued, 0);
+            if (c->vc && !g_atomic_int_get(&c->closed))
+                do_refresh(c);
+            break;
+        case JOB_ACTION:
+            if (c->vc && !g_atomic_int_get(&c->closed))
+                do_action(c, j);
+            else
+                fail_action_not_connected(c, j);
+            break;
+        case JOB_RECONNECT:
+            disconnect(c);
+            c->backoff_s = 0;
+            break;
+        case JOB_WAKE:
+        case JOB_QUIT:
+            break;
+        }
+        job_free(j);
+    }
+    disconnect(c);
+    conn_unref(c);
+    return NULL;
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+struct vd_conn *
+vd_conn_new(const char *uri, const struct vd_conn_options *opt,
+            GMainContext *ui_ctx, vd_conn_notify_fn notify, gpointer user)
+{
+    struct vd_conn *c = g_new0(struct vd_conn, 1);
+    g_autofree char *tname = NULL;
+
+    g_atomic_ref_count_init(&c->ref);
+    c->uri = g_strdup(uri);
+    c->opt.refresh_ms = 5000;
+    c->opt.not_responding_ms = 2500;
+    c->opt.keepalive_interval = 2;
+    c->opt.keepalive_count = 3;
+    if (opt) {
+        if (opt->refresh_ms)
+            c->opt.refresh_ms = opt->refresh_ms;
+        if (opt->not_responding_ms)
+            c->opt.not_responding_ms = opt->not_responding_ms;
+        if (opt->keepalive_interval)
+            c->opt.keepalive_interval = opt->keepalive_interval;
+        if (opt->keepalive_count)
+            c->opt.keepalive_count = opt->keepalive_count;
+    }
+    c->ui_ctx = ui_ctx ? g_main_context_ref(ui_ctx) : NULL;
+    c->notify = notify;
+    c->notify_user = user;
+    c->jobs = g_async_queue_new();
+    g_mutex_init(&c->lock);
+    c->snap = vd_host_snap_new(uri);
+    c->snap->state = VD_HOST_CONNECTING;
+    c->lifecycle_id = -1;
+    vd_conn_global_init();
+    tname = g_strdup_printf("vd-conn-%.16s", uri);
+    c->thread = g_thread_new(tname, worker, conn_ref(c));
+    return c;
+}
+
+void
+vd_conn_close(struct vd_conn *c)
+{
+    if (!c)
+        return;
+    g_atomic_int_set(&c->quit, 1);
+    push_job(c, JOB_QUIT);
+    g_thread_unref(c->thread);
+    conn_unref(c);
+}
+
+const char *
+vd_conn_uri(const struct vd_conn *c)
+{
+    return c->uri;
+}
+
+enum vd_host_state
+vd_conn_state(struct vd_conn *c)
+{
+    gint64 since = (gint64)GPOINTER_TO_SIZE(g_atomic_pointer_get(&c->busy_since));
+    enum vd_host_state st = g_atomic_int_get(&c->state);
+
+    if (since && vd_now_ms() - since > (gint64)c->opt.not_responding_ms &&
+        (st == VD_HOST_CONNECTED || st == VD_HOST_CONNECTING))
+        return VD_HOST_NOT_RESPONDING;
+    return st;
+}
+
+struct vd_host_snap *
+vd_conn_snapshot(struct vd_conn *c)
+{
+    struct vd_host_snap *s;
+    enum vd_host_state st = vd_conn_state(c);
+
+    g_mutex_lock(&c->lock);
+    s = vd_host_snap_ref(c->snap);
+    g_mutex_unlock(&c->lock);
+    if (st != s->state) {
+        struct vd_host_snap *t = vd_host_snap_copy(s);
+        vd_host_snap_unref(s);
+        t->state = st;
+        if (st == VD_HOST_NOT_RESPONDING && !t->error)
+            t->error = g_strdup(_("no answer from libvirt; waiting"));
+        s = t;
+    }
+    return s;
+}
+
+void
+vd_conn_refresh(struct vd_conn *c)
+{
+    if (g_atomic_int_compare_and_exchange(&c->refresh_queued, 0, 1))
+        push_job(c, JOB_REFRESH);
+}
+
+void
+vd_conn_reconnect(struct vd_conn *c)
+{
+    push_job(c, JOB_RECONNECT);
+}
+
+void
+vd_conn_action(struct vd_conn *c, enum vd_action a, const char *const *uuids, guint n_uuids,
+               vd_action_done_fn done, gpointer user)
+{
+    struct job *j = g_new0(struct job, 1);
+
+    j->kind = JOB_ACTION;
+    j->action = a;
+    j->uuids = g_new0(char *, n_uuids + 1);
+    for (guint i = 0; i < n_uuids; i++)
+        j->uuids[i] = g_strdup(uuids[i]);
+    j->done = done;
+    j->user = user;
+    g_async_queue_push(c->jobs, j);
+}
+
+struct vd_host_snap *
+vd_conn_fetch_once(const char *uri, char **error)
+{
+    struct vd_conn *c = g_new0(struct vd_conn, 1);
+    struct vd_host_snap *s = NULL;
+
+    g_atomic_ref_count_init(&c->ref);
+    c->uri = g_strdup(uri);
+    c->jobs = g_async_queue_new();
+    g_mutex_init(&c->lock);
+    c->snap = vd_host_snap_new(uri);
+    c->lifecycle_id = -1;
+    virSetErrorFunc(NULL, ignore_libvirt_error);
+    c->vc = open_conn(uri);
+    if (!c->vc) {
+        *error = last_error();
+    } else {
+        s = vd_host_snap_copy(c->snap);
+        fill_host_info(c, s);
+        c->rpc_total += c->rpc + 1;
+        s->state = VD_HOST_CONNECTED;
+        publish(c, s);
+        if (do_refresh(c)) {
+            g_mutex_lock(&c->lock);
+            s = vd_host_snap_ref(c->snap);
+            g_mutex_unlock(&c->lock);
+        } else {
+            s = NULL;
+            g_mutex_lock(&c->lock);
+            *error = g_strdup(c->snap->error ? c->snap->error : _("refresh failed"));
+            g_mutex_unlock(&c->lock);
+        }
+        virConnectClose(c->vc);
+        c->vc = NULL;
+    }
+    conn_unref(c);
+    return s;
+}

@@ -1,0 +1,57 @@
+/* virtdeck - one connection: a worker thread that owns a virConnectPtr
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Everything that talks to libvirt runs on the worker thread of the host's
+ * connection. The UI submits jobs and receives results on its own
+ * GMainContext; it never blocks. This header includes no libvirt header. */
+#pragma once
+
+#include <glib.h>
+#include "model.h"
+#include "actions.h"
+
+struct vd_conn;
+
+/* Called on the UI context whenever the connection published a new snapshot
+ * or changed state. Calls are coalesced. */
+typedef void (*vd_conn_notify_fn)(struct vd_conn *c, gpointer user);
+
+/* Called on the UI context when an action finished. ok is false when at least
+ * one domain failed; message is a translated, sanitized summary that carries
+ * libvirt's error text in full ("Started lab1", "Could not start lab1: ..."). */
+typedef void (*vd_action_done_fn)(struct vd_conn *c, bool ok, const char *message, gpointer user);
+
+struct vd_conn_options {
+    guint refresh_ms;           /* periodic refresh, default 5000; events do the rest */
+    guint not_responding_ms;    /* a call in flight longer than this: not responding (default 2500) */
+    int keepalive_interval;     /* seconds, default 2 */
+    guint keepalive_count;      /* default 3 */
+};
+
+/* Call once, before the first vd_conn_new: libvirt's event loop thread. */
+void vd_conn_global_init(void);
+
+struct vd_conn *vd_conn_new(const char *uri, const struct vd_conn_options *opt,
+                            GMainContext *ui_ctx, vd_conn_notify_fn notify, gpointer user);
+/* Asks the worker to stop and drops the caller's reference; a worker blocked
+ * in a call lets go when the call returns. Never blocks. */
+void vd_conn_close(struct vd_conn *c);
+
+const char *vd_conn_uri(const struct vd_conn *c);
+/* Latest snapshot, new reference (never NULL). Its state already says
+ * "not responding" when a call has been in flight too long. */
+struct vd_host_snap *vd_conn_snapshot(struct vd_conn *c);
+/* Cheap, lock-free check used by a UI timer: current display state. */
+enum vd_host_state vd_conn_state(struct vd_conn *c);
+
+void vd_conn_refresh(struct vd_conn *c);
+/* Drop the connection and open it again now (user asked). */
+void vd_conn_reconnect(struct vd_conn *c);
+
+/* Run an action on the domains with these UUIDs, in order. */
+void vd_conn_action(struct vd_conn *c, enum vd_action a, const char *const *uuids, guint n_uuids,
+                    vd_action_done_fn done, gpointer user);
+
+/* Synchronous helpers for --dump and tests (no UI): open, one refresh,
+ * snapshot. Returns NULL and sets *error on connection failure. */
+struct vd_host_snap *vd_conn_fetch_once(const char *uri, char **error);

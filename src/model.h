@@ -1,0 +1,87 @@
+/* virtdeck - immutable host snapshots published by connection workers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * A worker builds a new struct vd_host_snap after every refresh and swaps
+ * it in; readers (the UI thread, --dump) take a reference and never see it
+ * change. All strings in a snapshot are already sanitized for display. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* Same order and values as libvirt's virDomainState. */
+enum vd_dom_state {
+    VD_DOM_NOSTATE = 0,
+    VD_DOM_RUNNING,
+    VD_DOM_BLOCKED,
+    VD_DOM_PAUSED,
+    VD_DOM_SHUTDOWN,
+    VD_DOM_SHUTOFF,
+    VD_DOM_CRASHED,
+    VD_DOM_PMSUSPENDED,
+    VD_DOM_STATE_LAST
+};
+
+enum vd_host_state {
+    VD_HOST_CONNECTING = 0,
+    VD_HOST_CONNECTED,
+    VD_HOST_NOT_RESPONDING,
+    VD_HOST_DISCONNECTED,
+    VD_HOST_STATE_LAST
+};
+
+struct vd_domain {
+    char *name;               /* sanitized */
+    char uuid[37];
+    int id;                   /* -1 when inactive */
+    enum vd_dom_state state;
+    int reason;
+    unsigned int vcpus;       /* current */
+    unsigned int max_vcpus;
+    unsigned long long mem_kib;      /* current (balloon) */
+    unsigned long long max_mem_kib;
+    bool autostart;
+    bool persistent;
+    bool managed_save;        /* has a managed save image */
+    bool container;           /* LXC (or other container driver) */
+};
+
+struct vd_host_snap {
+    char *uri;                /* as given by the user */
+    char *hostname;           /* sanitized, may be NULL before first connect */
+    char *driver;             /* "QEMU", "LXC", "TEST", ... may be NULL */
+    enum vd_host_state state;
+    char *error;              /* last libvirt error, sanitized, may be NULL */
+    unsigned int cpus;
+    unsigned long long mem_kib;
+    unsigned long long free_kib;
+    unsigned long libvirt_version;  /* 9000000 = 9.0.0, 0 unknown */
+    unsigned long hv_version;
+    GPtrArray *domains;       /* struct vd_domain *, sorted by name */
+    guint64 generation;       /* increases with every published snapshot */
+    guint rpc_last_refresh;   /* RPC calls the last refresh made */
+    guint64 rpc_total;        /* RPC calls since start */
+};
+
+const char *vd_dom_state_name(enum vd_dom_state s);     /* translated */
+const char *vd_dom_state_id(enum vd_dom_state s);       /* stable, untranslated: "running" */
+const char *vd_host_state_name(enum vd_host_state s);   /* translated */
+const char *vd_host_state_id(enum vd_host_state s);     /* "connected" */
+
+bool vd_dom_is_active(const struct vd_domain *d);
+
+struct vd_domain *vd_domain_new(void);
+struct vd_domain *vd_domain_copy(const struct vd_domain *d);
+void vd_domain_free(struct vd_domain *d);
+
+struct vd_host_snap *vd_host_snap_new(const char *uri);
+/* Copy of the scalar fields and a new reference-free copy of the domains. */
+struct vd_host_snap *vd_host_snap_copy(const struct vd_host_snap *s);
+struct vd_host_snap *vd_host_snap_ref(struct vd_host_snap *s);
+void vd_host_snap_unref(struct vd_host_snap *s);
+typedef struct vd_host_snap vd_host_snap;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(vd_host_snap, vd_host_snap_unref)
+
+const struct vd_domain *vd_host_snap_find(const struct vd_host_snap *s, const char *uuid);
+/* Display label: hostname when known, else the URI. */
+const char *vd_host_snap_label(const struct vd_host_snap *s);

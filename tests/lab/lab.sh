@@ -1,0 +1,417 @@
+#!/bin/bash
+# virtdeck - SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Lab controller: a real libvirtd + QEMU + sshd on loopback, without systemd.
+# Root only. See /work/shared/LAB.md (docs/ in the tree) for the recipes.
+#
+#   tests/lab/lab.sh up              start daemons, network, pool, sshd, ISO, VMs
+#   tests/lab/lab.sh down [--purge]  stop vd* domains and all lab daemons by PID;
+#                                    --purge also removes vdlab* VMs, volumes, ISO
+#   tests/lab/lab.sh status          what is up (exit 0 only if all of it)
+#   tests/lab/lab.sh env             shell export lines (eval "$(lab.sh env)")
+# Helpers for tests (used by lib.sh):
+#   tests/lab/lab.sh pid NAME        print the PID of libvirtd|virtlogd|sshd-lab
+#   tests/lab/lab.sh start-libvirtd  start libvirtd (if needed) and wait for it
+#   tests/lab/lab.sh stop-libvirtd   stop libvirtd by PID and wait for it
+#
+# Every step checks first, so `up` is idempotent and fast when all is up.
+# Names: lab VMs are vdlab1, vdlab2; tests must only touch names starting "vd".
+set -euo pipefail
+
+LAB=${LAB:-/var/tmp/virtdeck-lab}
+LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
+LAB_IMAGES=/var/lib/libvirt/images
+LAB_ISO=$LAB_IMAGES/lab.iso
+LAB_VMS="vdlab1 vdlab2"
+LAB_URI=qemu:///system
+LAB_LXC_URI=lxc:///system
+LAB_SSH_URI=qemu+ssh://root@127.0.0.1:$LAB_SSH_PORT/system
+
+PIDFILE_libvirtd=/run/libvirtd.pid
+PIDFILE_virtlogd=/run/virtlogd.pid
+PIDFILE_sshd_lab=/run/sshd-lab.pid
+
+START_TIMEOUT=${LAB_START_TIMEOUT:-60}   # seconds for libvirtd to answer
+STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-30}     # seconds for a daemon to exit
+
+prog=${0##*/}
+say() { printf '%s: %s\n' "$prog" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
+
+virsh_q() { virsh -q -c "$LAB_URI" "$@"; }
+
+# ---- processes ------------------------------------------------------------
+
+# proc_state PID: one-letter state from /proc/PID/stat, empty if gone.
+proc_state() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+    stat=${stat##*) }          # the comm field may contain spaces
+    printf '%s' "${stat%% *}"
+}
+
+# pid_of NAME: the live, non-zombie PID of a lab daemon, from its pid file.
+# Checks the command name too, so a stale pid file with a reused PID is ignored.
+pid_of() {
+    local name=$1 file comm pid st
+    case $name in
+        libvirtd) file=$PIDFILE_libvirtd comm=libvirtd ;;
+        virtlogd) file=$PIDFILE_virtlogd comm=virtlogd ;;
+        sshd-lab) file=$PIDFILE_sshd_lab comm=sshd ;;
+        *) die "unknown daemon $name" ;;
+    esac
+    [ -r "$file" ] || return 1
+    pid=$(tr -dc '0-9' < "$file")
+    [ -n "$pid" ] || return 1
+    st=$(proc_state "$pid")
+    case $st in ''|Z|X) return 1 ;; esac
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$comm" ] || return 1
+    printf '%s\n' "$pid"
+}
+
+# wait_gone PID NAME: wait for PID to exit; SIGKILL after STOP_TIMEOUT.
+# Returns 0 when gone or a zombie (reported), 1 if it would not die.
+wait_gone() {
+    local pid=$1 name=$2 i=0 st ppid
+    while :; do
+        st=$(proc_state "$pid")
+        case $st in
+            '') return 0 ;;
+            Z|X)
+                ppid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null || echo '?')
+                say "warning: $name (PID $pid) exited but is a zombie (parent PID $ppid does not reap it)"
+                return 0 ;;
+        esac
+        i=$((i + 1))
+        if [ "$i" -eq $((STOP_TIMEOUT * 10)) ]; then
+            say "warning: $name (PID $pid) still running after ${STOP_TIMEOUT}s, sending SIGKILL"
+            kill -KILL "$pid" 2>/dev/null || true
+        elif [ "$i" -gt $((STOP_TIMEOUT * 10 + 50)) ]; then
+            say "error: $name (PID $pid) does not exit"
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# stop_daemon NAME: SIGTERM by PID, wait. No-op when not running.
+stop_daemon() {
+    local name=$1 pid
+    pid=$(pid_of "$name") || { return 0; }
+    say "stopping $name (PID $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait_gone "$pid" "$name"
+}
+
+# ---- libvirt daemons --------------------------------------------------------
+
+start_virtlogd() {
+    pid_of virtlogd > /dev/null && return 0
+    say "starting virtlogd"
+    virtlogd -d 9>&- || die "virtlogd -d failed"
+    local i
+    for i in $(seq 50); do pid_of virtlogd > /dev/null && return 0; sleep 0.1; done
+    die "virtlogd did not write $PIDFILE_virtlogd"
+}
+
+libvirtd_answers() {
+    timeout 20 virsh -c "$LAB_URI" version < /dev/null > /dev/null 2>&1
+}
+
+start_libvirtd() {
+    start_virtlogd
+    if ! pid_of libvirtd > /dev/null; then
+        say "starting libvirtd"
+        # A private mount namespace without the cgroup2 mount at
+        # /sys/fs/cgroup/unified: libvirt 9.0 LXC fails on that hybrid layout.
+        unshare -m --propagation private \
+            sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec libvirtd -d' 9>&- \
+            || die "libvirtd -d failed"
+    fi
+    local t0=$SECONDS
+    until libvirtd_answers; do
+        if ! pid_of libvirtd > /dev/null && [ $((SECONDS - t0)) -ge 5 ]; then
+            die "libvirtd is not running (see /var/log/libvirt/ and 'libvirtd -v' in the foreground)"
+        fi
+        if [ $((SECONDS - t0)) -ge "$START_TIMEOUT" ]; then
+            die "libvirtd did not answer 'virsh -c $LAB_URI version' within ${START_TIMEOUT}s"
+        fi
+        sleep 0.2
+    done
+}
+
+stop_libvirtd() {
+    stop_daemon libvirtd
+}
+
+# ---- network and pool -------------------------------------------------------
+
+ensure_network() {
+    if ! virsh_q net-info default > /dev/null 2>&1; then
+        say "defining network default"
+        virsh_q net-define /usr/share/libvirt/networks/default.xml > /dev/null
+        virsh_q net-autostart default > /dev/null
+    fi
+    if ! virsh_q net-info default | grep -Eq '^Active: +yes'; then
+        say "starting network default"
+        virsh_q net-start default > /dev/null
+    fi
+}
+
+ensure_pool() {
+    if ! virsh_q pool-info default > /dev/null 2>&1; then
+        say "defining pool default at $LAB_IMAGES"
+        virsh_q pool-define-as default dir --target "$LAB_IMAGES" > /dev/null
+        virsh_q pool-build default > /dev/null
+        virsh_q pool-autostart default > /dev/null
+    fi
+    if ! virsh_q pool-info default | grep -Eq '^State: +running'; then
+        say "starting pool default"
+        virsh_q pool-start default > /dev/null
+    fi
+}
+
+# ---- sshd on loopback --------------------------------------------------------
+
+# host keys as "TYPE BASE64" lines, sorted
+keyscan() {
+    ssh-keyscan -T 5 -p "$LAB_SSH_PORT" 127.0.0.1 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort
+}
+
+ensure_sshd() {
+    local home=${HOME:-/root} key pub kh host
+    mkdir -p /run/sshd "$home/.ssh"
+    chmod 700 "$home/.ssh"
+    ssh-keygen -A > /dev/null
+    key=$home/.ssh/id_ed25519
+    if [ ! -f "$key" ]; then
+        say "generating $key"
+        ssh-keygen -q -t ed25519 -N '' -C "virtdeck-lab" -f "$key"
+    fi
+    pub=$(cat "$key.pub")
+    touch "$home/.ssh/authorized_keys"
+    chmod 600 "$home/.ssh/authorized_keys"
+    grep -qxF "$pub" "$home/.ssh/authorized_keys" || printf '%s\n' "$pub" >> "$home/.ssh/authorized_keys"
+
+    if ! pid_of sshd-lab > /dev/null; then
+        if ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null | grep -q .; then
+            die "port $LAB_SSH_PORT is in use by something else: $(ss -Hltnp "sport = :$LAB_SSH_PORT" | tr -s ' ')"
+        fi
+        say "starting sshd on 127.0.0.1:$LAB_SSH_PORT"
+        /usr/sbin/sshd -p "$LAB_SSH_PORT" -o ListenAddress=127.0.0.1 \
+            -o PidFile="$PIDFILE_sshd_lab" -o PermitRootLogin=prohibit-password \
+            -o PubkeyAuthentication=yes -o PasswordAuthentication=no \
+            -o KbdInteractiveAuthentication=no -o MaxStartups=100:30:200 9>&- \
+            || die "sshd failed to start"
+    fi
+    local i keys=
+    for i in $(seq 50); do
+        keys=$(keyscan) && [ -n "$keys" ] && break
+        sleep 0.1
+    done
+    [ -n "$keys" ] || die "sshd on 127.0.0.1:$LAB_SSH_PORT does not answer ssh-keyscan"
+
+    host="[127.0.0.1]:$LAB_SSH_PORT"
+    kh=$home/.ssh/known_hosts
+    touch "$kh"
+    if [ "$(ssh-keygen -F "$host" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
+        say "recording host keys of $host in $kh"
+        ssh-keygen -R "$host" -f "$kh" > /dev/null 2>&1 || true
+        rm -f "$kh.old"
+        printf '%s\n' "$keys" | sed "s/^/$host /" >> "$kh"
+    fi
+
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
+        die "virsh -c $LAB_SSH_URI list failed: $out"
+    fi
+}
+
+# ---- ISO and VMs ---------------------------------------------------------------
+
+ensure_iso() {
+    if [ ! -s "$LAB_ISO" ]; then
+        say "building $LAB_ISO"
+        mkdir -p "$LAB/iso/boot/grub"
+        cat > "$LAB/iso/boot/grub/grub.cfg" << 'EOF'
+serial --unit=0 --speed=115200
+terminal_input console serial
+terminal_output console serial
+set timeout=-1
+echo "lab guest: GRUB up"
+menuentry "Lab entry one" { echo "one"; sleep 5 }
+menuentry "Lab entry two" { echo "two"; sleep 5 }
+EOF
+        grub-mkrescue -o "$LAB_ISO.tmp" "$LAB/iso" > "$LAB/grub-mkrescue.log" 2>&1 \
+            || { cat "$LAB/grub-mkrescue.log" >&2; rm -f "$LAB_ISO.tmp"; die "grub-mkrescue failed"; }
+        mv -f "$LAB_ISO.tmp" "$LAB_ISO"
+        virsh_q pool-refresh default > /dev/null
+    elif ! virsh_q vol-info --pool default lab.iso > /dev/null 2>&1; then
+        virsh_q pool-refresh default > /dev/null
+    fi
+}
+
+vm_xml() {
+    cat << EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <title>virtdeck lab VM</title>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='cdrom'/><boot dev='hd'/></os>
+  <devices>
+    <disk type='volume'><driver name='qemu' type='qcow2'/><source pool='default' volume='$1.qcow2'/><target dev='vda' bus='virtio'/></disk>
+    <disk type='file' device='cdrom'><source file='$LAB_ISO'/><target dev='hdc' bus='ide'/><readonly/></disk>
+    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <serial type='pty'/><console type='pty'><target type='serial'/></console>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>
+  </devices>
+</domain>
+EOF
+}
+
+ensure_vm() {
+    local name=$1
+    if ! virsh_q vol-info --pool default "$name.qcow2" > /dev/null 2>&1; then
+        say "creating volume $name.qcow2"
+        virsh_q vol-create-as default "$name.qcow2" 64M --format qcow2 > /dev/null
+    fi
+    if ! virsh_q dominfo "$name" > /dev/null 2>&1; then
+        say "defining domain $name"
+        vm_xml "$name" > "$LAB/$name.xml"
+        virsh_q define "$LAB/$name.xml" > /dev/null
+    fi
+}
+
+# ---- commands ------------------------------------------------------------------
+
+lock() {
+    mkdir -p "$LAB"
+    exec 9> "$LAB/.lock"
+    flock -w 300 9 || die "another lab.sh holds $LAB/.lock"
+}
+
+need_root() {
+    [ "$(id -u)" = 0 ] || die "must run as root"
+}
+
+cmd_up() {
+    need_root
+    lock
+    local t0=$SECONDS
+    start_libvirtd
+    ensure_network
+    ensure_pool
+    ensure_sshd
+    ensure_iso
+    local vm
+    for vm in $LAB_VMS; do ensure_vm "$vm"; done
+    say "lab is up ($((SECONDS - t0))s)"
+}
+
+# names of domains starting with "vd" on URI; ARGS go to virsh list
+vd_domains() {
+    local uri=$1; shift
+    timeout 30 virsh -q -c "$uri" list --name "$@" 2> /dev/null | grep '^vd' || true
+}
+
+cmd_down() {
+    need_root
+    local purge=0
+    case ${1-} in
+        --purge) purge=1 ;;
+        '') ;;
+        *) die "usage: $prog down [--purge]" ;;
+    esac
+    lock
+    if [ "$purge" = 1 ] && ! pid_of libvirtd > /dev/null; then
+        start_libvirtd      # purging needs the daemon
+    fi
+    if pid_of libvirtd > /dev/null; then
+        local uri d
+        for uri in "$LAB_URI" "$LAB_LXC_URI"; do
+            for d in $(vd_domains "$uri"); do
+                say "destroying $d ($uri)"
+                virsh -q -c "$uri" destroy "$d" > /dev/null || say "warning: destroy $d failed"
+            done
+        done
+        if [ "$purge" = 1 ]; then
+            for d in $LAB_VMS; do
+                if virsh_q dominfo "$d" > /dev/null 2>&1; then
+                    say "undefining $d"
+                    virsh_q undefine "$d" > /dev/null
+                fi
+                if virsh_q vol-info --pool default "$d.qcow2" > /dev/null 2>&1; then
+                    virsh_q vol-delete --pool default "$d.qcow2" > /dev/null
+                fi
+            done
+            if virsh_q vol-info --pool default lab.iso > /dev/null 2>&1; then
+                virsh_q vol-delete --pool default lab.iso > /dev/null
+            fi
+            rm -f "$LAB_ISO" "$LAB"/vdlab*.xml
+        fi
+        # Destroying networks stops their dnsmasq, which outlives libvirtd.
+        local n
+        for n in $(virsh_q net-list --name 2> /dev/null | grep -E '^(default|vd.*)$' || true); do
+            say "stopping network $n"
+            virsh_q net-destroy "$n" > /dev/null || say "warning: net-destroy $n failed"
+        done
+        local left
+        left=$(timeout 30 virsh -q -c "$LAB_URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
+        [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
+    fi
+    local rc=0
+    stop_daemon sshd-lab || rc=1
+    stop_daemon libvirtd || rc=1
+    stop_daemon virtlogd || rc=1
+    local p
+    p=$(pgrep -x dnsmasq -u libvirt-dnsmasq 2> /dev/null | tr '\n' ' ' || true)
+    [ -z "$p" ] || say "warning: dnsmasq still running: $p"
+    say "lab is down"
+    return $rc
+}
+
+cmd_status() {
+    local ok=0 d pid
+    for d in virtlogd libvirtd sshd-lab; do
+        if pid=$(pid_of "$d"); then
+            printf '%-10s running, PID %s\n' "$d" "$pid"
+        else
+            printf '%-10s stopped\n' "$d"; ok=1
+        fi
+    done
+    if pid_of libvirtd > /dev/null && libvirtd_answers; then
+        printf '%-10s %s\n' network "$(virsh_q net-info default 2> /dev/null | awk '/^Active:/{print ($2=="yes")?"default active":"default inactive"}')"
+        printf '%-10s %s\n' pool "$(virsh_q pool-info default 2> /dev/null | awk '/^State:/{print "default " $2}')"
+        for d in $LAB_VMS; do
+            printf '%-10s %s\n' "$d" "$(virsh_q domstate "$d" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
+        done
+        virsh_q net-info default 2> /dev/null | grep -Eq '^Active: +yes' || ok=1
+        virsh_q pool-info default 2> /dev/null | grep -Eq '^State: +running' || ok=1
+    else
+        printf '%-10s %s\n' libvirt "not answering"; ok=1
+    fi
+    if [ -s "$LAB_ISO" ]; then printf '%-10s %s\n' iso "$LAB_ISO"; else printf '%-10s missing\n' iso; ok=1; fi
+    return $ok
+}
+
+cmd_env() {
+    local home=${HOME:-/root} v
+    for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS; do
+        printf 'export %s=%q\n' "$v" "${!v}"
+    done
+    printf 'export LAB_LIBSSH2_URI=%q\n' \
+        "qemu+libssh2://root@127.0.0.1:$LAB_SSH_PORT/system?known_hosts_verify=ignore&keyfile=$home/.ssh/id_ed25519"
+}
+
+case ${1-} in
+    up) shift; cmd_up "$@" ;;
+    down) shift; cmd_down "$@" ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    pid) [ $# -eq 2 ] || die "usage: $prog pid libvirtd|virtlogd|sshd-lab"; pid_of "$2" ;;
+    start-libvirtd) need_root; lock; start_libvirtd ;;
+    stop-libvirtd) need_root; lock; stop_libvirtd ;;
+    *) echo "usage: $prog up | down [--purge] | status | env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,215 @@
+/* Connection worker against libvirt's in-process test driver.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include "conn.h"
+#include "dump.h"
+
+#define TEST_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"   /* test:///default "test" */
+
+static void
+test_fetch_once(void)
+{
+    g_autofree char *err = NULL;
+    g_autoptr(vd_host_snap) s = vd_conn_fetch_once("test:///default", &err);
+    const struct vd_domain *d;
+
+    g_assert_null(err);
+    g_assert_nonnull(s);
+    g_assert_cmpint(s->state, ==, VD_HOST_CONNECTED);
+    g_assert_cmpuint(s->cpus, >, 0);
+    g_assert_cmpuint(s->domains->len, ==, 1);
+    d = s->domains->pdata[0];
+    g_assert_cmpstr(d->name, ==, "test");
+    g_assert_cmpstr(d->uuid, ==, TEST_UUID);
+    g_assert_cmpint(d->state, ==, VD_DOM_RUNNING);
+    g_assert_cmpuint(d->vcpus, ==, 2);
+    g_assert_cmpuint(d->max_mem_kib, ==, 8388608);
+    g_assert_true(d->persistent);
+    g_assert_false(d->container);
+    g_assert_cmpuint(s->rpc_last_refresh, >=, 4);
+}
+
+static void
+test_fetch_fail(void)
+{
+    g_autofree char *err = NULL;
+    struct vd_host_snap *s = vd_conn_fetch_once("qemu+unix:///system?socket=/nonexistent/sock", &err);
+
+    g_assert_null(s);
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err, "/nonexistent/sock"));
+}
+
+static void
+test_dump_format(void)
+{
+    g_autofree char *err = NULL;
+    g_autoptr(vd_host_snap) s = vd_conn_fetch_once("test:///default", &err);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    g_auto(GStrv) lines = NULL;
+
+    vd_dump_host(f, s, true);
+    fclose(f);
+    lines = g_strsplit(buf, "\n", -1);
+    g_assert_true(g_str_has_prefix(lines[0], "host\ttest:///default\t"));
+    g_assert_nonnull(strstr(lines[0], "\tconnected\tTEST\t"));
+    g_assert_cmpstr(lines[1], ==, "domain\ttest:///default\ttest\t" TEST_UUID "\trunning\tvcpus=2\t"
+                    "memory_kib=2097152\tmax_memory_kib=8388608\tautostart=no\tpersistent=yes\ttype=vm");
+    g_assert_true(g_str_has_prefix(lines[2], "stats\ttest:///default\tdomains=1\trpc_last_refresh="));
+    free(buf);
+}
+
+/* ---- asynchronous worker ---- */
+
+struct ctx {
+    struct vd_conn *c;
+    guint notifies;
+    bool done;
+    bool ok;
+    char *msg;
+};
+
+static void
+on_notify(struct vd_conn *c, gpointer user)
+{
+    ((struct ctx *)user)->notifies++;
+}
+
+static void
+on_done(struct vd_conn *c, bool ok, const char *message, gpointer user)
+{
+    struct ctx *x = user;
+    x->done = true;
+    x->ok = ok;
+    g_free(x->msg);
+    x->msg = g_strdup(message);
+}
+
+/* Spin the default context until pred holds or 5 s pass. */
+static bool
+wait_for(struct ctx *x, bool (*pred)(struct ctx *))
+{
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (!pred(x) && g_get_monotonic_time() < end)
+        g_main_context_iteration(NULL, FALSE), g_usleep(2000);
+    return pred(x);
+}
+
+static bool
+connected(struct ctx *x)
+{
+    g_autoptr(vd_host_snap) s = vd_conn_snapshot(x->c);
+    return s->state == VD_HOST_CONNECTED && s->domains->len > 0;
+}
+
+static bool
+action_done(struct ctx *x)
+{
+    return x->done;
+}
+
+static enum vd_dom_state want_state;
+static bool
+dom_in_state(struct ctx *x)
+{
+    g_autoptr(vd_host_snap) s = vd_conn_snapshot(x->c);
+    const struct vd_domain *d = vd_host_snap_find(s, TEST_UUID);
+    return d && d->state == want_state;
+}
+
+static void
+act(struct ctx *x, enum vd_action a)
+{
+    const char *uuids[] = { TEST_UUID };
+    x->done = false;
+    vd_conn_action(x->c, a, uuids, 1, on_done, x);
+    g_assert_true(wait_for(x, action_done));
+}
+
+static void
+test_worker(void)
+{
+    struct ctx x = { 0 };
+    g_autoptr(vd_host_snap) s = NULL;
+
+    x.c = vd_conn_new("test:///default", NULL, g_main_context_default(), on_notify, &x);
+    g_assert_true(wait_for(&x, connected));
+    g_assert_cmpuint(x.notifies, >, 0);
+    g_assert_cmpstr(vd_conn_uri(x.c), ==, "test:///default");
+
+    act(&x, VD_ACTION_DESTROY);
+    g_assert_true(x.ok);
+    g_assert_cmpstr(x.msg, ==, "Forced off test");
+    want_state = VD_DOM_SHUTOFF;
+    g_assert_true(wait_for(&x, dom_in_state));
+
+    act(&x, VD_ACTION_START);
+    g_assert_true(x.ok);
+    want_state = VD_DOM_RUNNING;
+    g_assert_true(wait_for(&x, dom_in_state));
+
+    act(&x, VD_ACTION_SUSPEND);
+    want_state = VD_DOM_PAUSED;
+    g_assert_true(wait_for(&x, dom_in_state));
+    act(&x, VD_ACTION_RESUME);
+    want_state = VD_DOM_RUNNING;
+    g_assert_true(wait_for(&x, dom_in_state));
+
+    /* libvirt's own error text reaches the caller in full */
+    act(&x, VD_ACTION_RESUME);
+    g_assert_false(x.ok);
+    g_assert_nonnull(strstr(x.msg, "test: "));
+    g_assert_nonnull(strstr(x.msg, "not paused"));
+
+    act(&x, VD_ACTION_AUTOSTART_ON);
+    g_assert_true(x.ok);
+    s = vd_conn_snapshot(x.c);
+    g_assert_true(vd_host_snap_find(s, TEST_UUID)->autostart);
+
+    g_free(x.msg);
+    vd_conn_close(x.c);
+}
+
+static bool
+disconnected(struct ctx *x)
+{
+    return vd_conn_state(x->c) == VD_HOST_DISCONNECTED;
+}
+
+static void
+test_worker_unreachable(void)
+{
+    struct ctx x = { 0 };
+    g_autoptr(vd_host_snap) s = NULL;
+
+    x.c = vd_conn_new("qemu+unix:///system?socket=/nonexistent/sock", NULL,
+                      g_main_context_default(), on_notify, &x);
+    g_assert_true(wait_for(&x, disconnected));
+    s = vd_conn_snapshot(x.c);
+    g_assert_nonnull(s->error);
+    g_assert_nonnull(strstr(s->error, "/nonexistent/sock"));
+
+    /* an action on a host that is not connected fails with a message */
+    act(&x, VD_ACTION_START);
+    g_assert_false(x.ok);
+    g_assert_nonnull(strstr(x.msg, "not connected"));
+    g_free(x.msg);
+    vd_conn_close(x.c);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    vd_conn_global_init();
+    g_test_add_func("/conn/fetch-once", test_fetch_once);
+    g_test_add_func("/conn/fetch-fail", test_fetch_fail);
+    g_test_add_func("/conn/dump-format", test_dump_format);
+    g_test_add_func("/conn/worker", test_worker);
+    g_test_add_func("/conn/worker-unreachable", test_worker_unreachable);
+    return g_test_run();
+}
