@@ -440,11 +440,11 @@ static void
 fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
 {
     virNodeInfo ni;
-    unsigned long lib = 0, hv = 0;
+    unsigned long lib = 0;
     const char *type;
     char *host;
 
-    c->rpc += 5;
+    c->rpc += 4;
     host = virConnectGetHostname(c->vc);
     g_free(s->hostname);
     s->hostname = vd_sanitize(host);
@@ -459,8 +459,6 @@ fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
     }
     if (virConnectGetLibVersion(c->vc, &lib) == 0)
         s->libvirt_version = lib;
-    if (virConnectGetVersion(c->vc, &hv) == 0)
-        s->hv_version = hv;
 }
 
 static void

@@ -56,7 +56,6 @@ struct vd_host_snap {
     unsigned long long mem_kib;
     unsigned long long free_kib;
     unsigned long libvirt_version;  /* 9000000 = 9.0.0, 0 unknown */
-    unsigned long hv_version;
     GPtrArray *domains;       /* struct vd_domain *, sorted by name */
     guint64 generation;       /* increases with every published snapshot */
     guint rpc_last_refresh;   /* RPC calls the last refresh made */

@@ -82,8 +82,9 @@ vd_sanitize(const char *s)
             if (out->len && out->str[out->len - 1] != ' ')
                 g_string_append_c(out, ' ');
         } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 ||
-                   (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-            /* other controls and bidi overrides: drop */
+                   g_unichar_type(c) == G_UNICODE_FORMAT) {
+            /* other controls, line separators, bidi overrides, zero-width
+             * and other invisible format characters: drop */
         } else {
             g_string_append_len(out, p, clen);
         }

@@ -15,6 +15,7 @@
 
 struct ui_list_col {
     const char *title;     /* N_() string, translated when drawn */
+    const char *short_title; /* N_(), used when title does not fit; may be NULL */
     int min_width;         /* cells; the title's width is also respected */
     int flex;              /* share of the spare width, 0 = fixed */
     int priority;          /* columns that do not fit are hidden, highest first */

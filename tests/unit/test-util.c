@@ -30,6 +30,7 @@ test_sanitize(void)
     check_sanitize("虚拟机", "虚拟机");
     check_sanitize("bidi\xe2\x80\xae" "evil", "bidievil");     /* U+202E */
     check_sanitize("bad\xff" " utf8", "bad\xef\xbf\xbd" " utf8");
+    check_sanitize("zero\xe2\x80\x8b" "width\xef\xbb\xbf", "zerowidth");   /* ZWSP, BOM */
     check_sanitize("trailing\033", "trailing");
     check_sanitize("trailing\033[12", "trailing");
 }

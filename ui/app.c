@@ -1,0 +1,594 @@
+/* virtdeck - application state and the UI main loop
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "i18n.h"
+#include "ui/app.h"
+#include "ui/dialog.h"
+#include "ui/draw.h"
+#include "ui/term.h"
+#include "ui/views.h"
+
+static const struct ui_view *const views[] = { &ui_view_hosts, &ui_view_domains };
+
+enum { SRC_STDIN, SRC_TIMER, SRC_WINCH, SRC_INT, SRC_TERM };
+
+static void
+host_free(gpointer p)
+{
+    struct ui_host *h = p;
+
+    if (h->conn)
+        vd_conn_close(h->conn);
+    if (h->snap)
+        vd_host_snap_unref(h->snap);
+    g_hash_table_unref(h->marks);
+    g_free(h->name);
+    g_free(h);
+}
+
+struct ui_app *
+ui_app_new(struct vd_config *cfg)
+{
+    struct ui_app *app = g_new0(struct ui_app, 1);
+    g_autoptr(GString) errors = g_string_new(NULL);
+
+    app->cfg = cfg;
+    app->ctx = g_main_context_default();
+    app->loop = g_main_loop_new(app->ctx, FALSE);
+    app->hosts = g_ptr_array_new_with_free_func(host_free);
+    app->tree_rows = g_array_new(FALSE, FALSE, sizeof(struct ui_tree_row));
+    app->focus = UI_FOCUS_DOMAINS;
+    app->status_slot = VD_C_STATUS_INFO;
+    app->keymap = ui_keymap_new();
+    app->conn_opt.refresh_ms = (cfg && cfg->refresh_s ? cfg->refresh_s : 5) * 1000;
+    app->conn_opt.not_responding_ms = 2500;
+    app->conn_opt.keepalive_interval = 2;
+    app->conn_opt.keepalive_count = 3;
+    if (cfg && !ui_keymap_apply(app->keymap, cfg->keys, errors)) {
+        g_strchomp(errors->str);
+        g_strdelimit(errors->str, "\n", ';');
+        ui_app_set_status(app, VD_C_STATUS_ERROR, _("Key bindings: %s"), errors->str);
+    }
+    return app;
+}
+
+void
+ui_app_free(struct ui_app *app)
+{
+    if (!app)
+        return;
+    for (size_t i = 0; i < G_N_ELEMENTS(app->sources); i++)
+        if (app->sources[i])
+            g_source_remove(app->sources[i]);
+    if (app->redraw_id)
+        g_source_remove(app->redraw_id);
+    ui_dialog_free(app->dialog);
+    ui_list_clear(&app->tree);
+    ui_list_clear(&app->doms);
+    g_ptr_array_unref(app->hosts);
+    g_array_free(app->tree_rows, TRUE);
+    ui_keymap_free(app->keymap);
+    if (app->prompt)
+        g_string_free(app->prompt, TRUE);
+    g_free(app->status);
+    g_free(app->filter);
+    g_free(app->dom_empty);
+    g_free(app->dom_msg);
+    g_main_loop_unref(app->loop);
+    g_free(app);
+}
+
+void
+ui_app_set_status(struct ui_app *app, enum vd_color slot, const char *fmt, ...)
+{
+    va_list ap;
+
+    g_free(app->status);
+    va_start(ap, fmt);
+    app->status = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    app->status_slot = slot;
+    ui_app_queue_redraw(app);
+}
+
+struct ui_host *
+ui_app_host(const struct ui_app *app)
+{
+    if (app->cur >= app->hosts->len)
+        return NULL;
+    return g_ptr_array_index(app->hosts, app->cur);
+}
+
+void
+ui_app_select_host(struct ui_app *app, guint index)
+{
+    if (index >= app->hosts->len)
+        return;
+    app->cur = index;
+    ui_app_recalc(app);
+}
+
+/* ---- model updates -------------------------------------------------- */
+
+static struct ui_host *
+find_host(struct ui_app *app, struct vd_conn *c)
+{
+    for (guint i = 0; i < app->hosts->len; i++) {
+        struct ui_host *h = g_ptr_array_index(app->hosts, i);
+        if (h->conn == c)
+            return h;
+    }
+    return NULL;
+}
+
+static void
+take_snapshot(struct ui_host *h)
+{
+    struct vd_host_snap *s = vd_conn_snapshot(h->conn);
+
+    if (h->snap)
+        vd_host_snap_unref(h->snap);
+    h->snap = s;
+    h->last_state = s->state;
+}
+
+static void
+on_conn_notify(struct vd_conn *c, gpointer user)
+{
+    struct ui_app *app = user;
+    struct ui_host *h = find_host(app, c);
+
+    if (!h)
+        return;
+    take_snapshot(h);
+    ui_app_recalc(app);
+    ui_app_queue_redraw(app);
+}
+
+guint
+ui_app_add_host(struct ui_app *app, const char *uri, const char *name)
+{
+    struct ui_host *h = g_new0(struct ui_host, 1);
+
+    h->index = app->hosts->len;
+    h->name = g_strdup(name);
+    h->marks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    h->conn = vd_conn_new(uri, &app->conn_opt, app->ctx, on_conn_notify, app);
+    take_snapshot(h);
+    g_ptr_array_add(app->hosts, h);
+    ui_app_recalc(app);
+    ui_app_queue_redraw(app);
+    return h->index;
+}
+
+/* Runs every 500 ms: a state check per host, no drawing unless it changed. */
+static gboolean
+on_timer(gpointer user)
+{
+    struct ui_app *app = user;
+    bool changed = false;
+
+    for (guint i = 0; i < app->hosts->len; i++) {
+        struct ui_host *h = g_ptr_array_index(app->hosts, i);
+        if (vd_conn_state(h->conn) != h->last_state) {
+            take_snapshot(h);
+            changed = true;
+        }
+    }
+    if (changed) {
+        ui_app_recalc(app);
+        ui_app_queue_redraw(app);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- layout --------------------------------------------------------- */
+
+static int
+status_lines(const struct ui_app *app, int cols)
+{
+    g_auto(GStrv) lines = NULL;
+    int n;
+
+    if (app->prompt || !app->status)
+        return 1;
+    lines = ui_wrap(app->status, cols - 1, 3);
+    n = (int)g_strv_length(lines);
+    return CLAMP(n, 1, 3);
+}
+
+static void
+compute_layout(struct ui_app *app)
+{
+    struct ui_layout *lay = &app->lay;
+
+    lay->rows = LINES;
+    lay->cols = COLS;
+    lay->too_small = lay->cols < 80 || lay->rows < 24;
+    if (lay->too_small)
+        return;
+    lay->fkey_y = lay->rows - 1;
+    lay->status_h = status_lines(app, lay->cols);
+    lay->status_y = lay->fkey_y - lay->status_h;
+    lay->pane_y = 1;
+    lay->pane_h = lay->status_y - lay->pane_y;
+    lay->left_w = CLAMP(lay->cols / 3, 24, 56);
+    lay->info_h = CLAMP(lay->pane_h / 3, 7, 10);
+    lay->tree_h = lay->pane_h - lay->info_h;
+    lay->info_y = lay->pane_y + lay->tree_h;
+    lay->right_x = lay->left_w + 1;
+    lay->right_w = lay->cols - lay->right_x;
+    lay->narrow = lay->left_w < 30;
+    for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
+        views[i]->layout(app);
+}
+
+void
+ui_app_recalc(struct ui_app *app)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
+        views[i]->recalc(app);
+    if (app->lay.rows)
+        compute_layout(app);
+}
+
+/* ---- drawing (pure: reads app, writes the curses screen) ------------ */
+
+static void
+draw_title(const struct ui_app *app)
+{
+    const struct ui_host *h = ui_app_host(app);
+    attr_t attr = vd_attr(VD_C_HEADER);
+    g_autoptr(GString) s = g_string_new(" virtdeck");
+
+    if (h) {
+        guint n = h->snap->domains ? h->snap->domains->len : 0, running = 0;
+        guint marked = g_hash_table_size(h->marks);
+        for (guint i = 0; i < n; i++)
+            if (vd_dom_is_active(g_ptr_array_index(h->snap->domains, i)))
+                running++;
+        g_string_append_printf(s, "  %s %s  ", ui_glyph(UI_G_VLINE),
+                               h->name ? h->name : vd_host_snap_label(h->snap));
+        g_string_append_printf(s, ngettext("%u domain", "%u domains", n), n);
+        g_string_append(s, ", ");
+        g_string_append_printf(s, ngettext("%u active", "%u active", running), running);
+        if (marked) {
+            g_string_append(s, ", ");
+            g_string_append_printf(s, ngettext("%u marked", "%u marked", marked), marked);
+        }
+    }
+    if (app->filter && !app->prompt) {
+        g_string_append_printf(s, "  %s ", ui_glyph(UI_G_VLINE));
+        g_string_append_printf(s, _("Filter: %s"), app->filter);
+    }
+    ui_draw_text(0, 0, app->lay.cols, s->str, attr, UI_ALIGN_LEFT, true);
+}
+
+static void
+draw_status(const struct ui_app *app)
+{
+    const struct ui_layout *lay = &app->lay;
+
+    ui_draw_rect(lay->status_y, 0, lay->status_h, lay->cols, vd_attr(VD_C_NORMAL));
+    if (app->prompt) {
+        g_autofree char *label = g_strdup_printf("%s ", _("Filter:"));
+        int lw = ui_draw_text(lay->status_y, 0, lay->cols, label, vd_attr(VD_C_FILTER),
+                              UI_ALIGN_LEFT, false);
+        int tw = ui_draw_text(lay->status_y, lw, lay->cols - lw - 1, app->prompt->str,
+                              vd_attr(VD_C_NORMAL), UI_ALIGN_LEFT, false);
+        ui_draw_text(lay->status_y, lw + tw, 1, " ", vd_attr(VD_C_NORMAL) | A_REVERSE,
+                     UI_ALIGN_LEFT, false);
+        return;
+    }
+    if (app->status) {
+        g_auto(GStrv) lines = ui_wrap(app->status, lay->cols - 1, lay->status_h);
+        for (int i = 0; lines[i] && i < lay->status_h; i++)
+            ui_draw_text(lay->status_y + i, 0, lay->cols, lines[i], vd_attr(app->status_slot),
+                         UI_ALIGN_LEFT, false);
+    }
+}
+
+static const struct {
+    int binding;
+    const char *label;
+} fkeys[] = {
+    /* TRANSLATORS: F-key bar labels: keep them short (6 cells) */
+    { UI_CMD_HELP, N_("Help") },
+    { UI_CMD_ADD_CONNECTION, N_("Conn") },
+    { UI_CMD_FILTER, N_("Filter") },
+    { UI_CMD_RECONNECT, N_("Reconn") },
+    { UI_BIND_ACTION(VD_ACTION_START), N_("Start") },
+    { UI_CMD_SORT_NEXT, N_("Sort") },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), N_("Shutdn") },
+    { UI_BIND_ACTION(VD_ACTION_DESTROY), N_("Kill") },
+    { UI_CMD_QUIT, N_("Quit") },
+};
+
+static int
+fkey_item_width(const char *key, const char *label)
+{
+    return ui_text_width(key) + MAX(ui_text_width(label), 6);
+}
+
+static void
+draw_fkeys(const struct ui_app *app)
+{
+    int y = app->lay.fkey_y, x = 0, cols = app->lay.cols, quit_w = 0;
+    size_t last = G_N_ELEMENTS(fkeys) - 1;
+    g_autofree char *quit_key = ui_keymap_label(app->keymap, fkeys[last].binding, true);
+
+    ui_draw_fill(y, 0, cols, vd_attr(VD_C_FKEY_LABEL));
+    if (quit_key)
+        quit_w = fkey_item_width(quit_key, _(fkeys[last].label));
+    for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
+        g_autofree char *key = ui_keymap_label(app->keymap, fkeys[i].binding, true);
+        const char *label = _(fkeys[i].label);
+        int w;
+
+        if (!key)
+            continue;
+        w = fkey_item_width(key, label);
+        if (x + w + (i < last ? quit_w : 0) > cols)
+            continue;
+        x += ui_draw_text(y, x, cols - x, key, vd_attr(VD_C_FKEY_KEY), UI_ALIGN_LEFT, false);
+        ui_draw_text(y, x, w - ui_text_width(key), label, vd_attr(VD_C_FKEY_LABEL),
+                     UI_ALIGN_LEFT, true);
+        x += w - ui_text_width(key);
+    }
+}
+
+static void
+draw_too_small(const struct ui_app *app)
+{
+    g_autofree char *msg = g_strdup_printf(_("Terminal too small (%1$dx%2$d), need 80x24"),
+                                           app->lay.cols, app->lay.rows);
+    g_auto(GStrv) lines = ui_wrap(msg, MAX(app->lay.cols - 2, 1), 0);
+    int n = (int)g_strv_length(lines), y = MAX((app->lay.rows - n) / 2, 0);
+
+    for (int i = 0; lines[i] && y + i < app->lay.rows; i++)
+        ui_draw_text(y + i, 1, app->lay.cols - 2, lines[i], vd_attr(VD_C_STATUS_ERROR),
+                     UI_ALIGN_CENTER, false);
+}
+
+static void
+draw_all(const struct ui_app *app)
+{
+    const struct ui_layout *lay = &app->lay;
+
+    erase();
+    if (lay->too_small) {
+        draw_too_small(app);
+        return;
+    }
+    draw_title(app);
+    for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
+        views[i]->draw(app);
+    ui_draw_vline(lay->pane_y, lay->left_w, lay->pane_h, vd_attr(VD_C_BORDER));
+    draw_status(app);
+    draw_fkeys(app);
+    if (app->help_open)
+        ui_help_draw(app);
+    if (app->dialog)
+        ui_dialog_draw(app->dialog, lay->rows, lay->cols);
+}
+
+static gboolean
+on_redraw(gpointer user)
+{
+    struct ui_app *app = user;
+
+    app->redraw_id = 0;
+    compute_layout(app);
+    draw_all(app);
+    attrset(A_NORMAL);
+    wnoutrefresh(stdscr);
+    doupdate();
+    return G_SOURCE_REMOVE;
+}
+
+void
+ui_app_queue_redraw(struct ui_app *app)
+{
+    if (!app->redraw_id && app->lay.rows)
+        app->redraw_id = g_idle_add(on_redraw, app);
+}
+
+void
+ui_app_handle_flags(struct ui_app *app, unsigned flags)
+{
+    if (flags & UI_QUIT) {
+        g_main_loop_quit(app->loop);
+        return;
+    }
+    if (flags & UI_RECALC)
+        ui_app_recalc(app);
+    if (flags & UI_REPAINT)
+        clearok(curscr, TRUE);
+    if (flags & (UI_REDRAW | UI_RECALC | UI_REPAINT))
+        ui_app_queue_redraw(app);
+}
+
+/* ---- input ---------------------------------------------------------- */
+
+static void
+do_resize(struct ui_app *app)
+{
+    struct winsize ws;
+
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    compute_layout(app);
+    ui_app_queue_redraw(app);
+}
+
+static unsigned
+mouse_event(struct ui_app *app)
+{
+    MEVENT ev;
+    bool up, down;
+    const struct ui_view *v;
+
+    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open)
+        return UI_OK;
+    up = ev.bstate & BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    down = ev.bstate & BUTTON5_PRESSED;
+#else
+    down = false;
+#endif
+    if (!up && !down && !(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        return UI_OK;
+    if (ev.y < app->lay.pane_y || ev.y >= app->lay.pane_y + app->lay.pane_h)
+        return UI_OK;
+    if (ev.x < app->lay.left_w)
+        v = &ui_view_hosts;
+    else if (ev.x > app->lay.left_w)
+        v = &ui_view_domains;
+    else
+        return UI_OK;
+    return v->click(app, ev.y, ev.x, up, down);
+}
+
+static unsigned
+app_key(struct ui_app *app, ui_key k)
+{
+    int b;
+
+    if (app->lay.too_small) {
+        b = ui_keymap_lookup(app->keymap, k);
+        if (b == UI_CMD_QUIT || b == UI_CMD_REDRAW)
+            return ui_app_command(app, b);
+        return UI_OK;
+    }
+    if (app->dialog) {
+        if (ui_dialog_key(app->dialog, k)) {
+            struct ui_dialog *d = app->dialog;
+            app->dialog = NULL;
+            ui_dialog_free(d);
+        }
+        return UI_REDRAW;
+    }
+    if (app->help_open)
+        return ui_help_key(app, k);
+    if (app->prompt)
+        return ui_app_filter_key(app, k);
+    b = ui_keymap_lookup(app->keymap, k);
+    if (b < 0)
+        return UI_OK;
+    return ui_app_command(app, b);
+}
+
+static ui_key
+normalize_key(int rc, wint_t wch)
+{
+    if (rc == KEY_CODE_YES) {
+        if (wch == KEY_ENTER)
+            return '\n';
+        return UI_KEY_FN | (int)wch;
+    }
+    if (wch == '\r')
+        return '\n';
+    if (wch == 127 || wch == 8)
+        return UI_KEY_FN | KEY_BACKSPACE;
+    return (ui_key)wch;
+}
+
+static gboolean
+on_stdin(gint fd, GIOCondition cond, gpointer user)
+{
+    struct ui_app *app = user;
+    unsigned flags = 0;
+    wint_t wch;
+    int rc;
+
+    if (cond & (G_IO_HUP | G_IO_ERR)) {
+        g_main_loop_quit(app->loop);
+        app->sources[SRC_STDIN] = 0;
+        return G_SOURCE_REMOVE;
+    }
+    while ((rc = get_wch(&wch)) != ERR) {
+        ui_key k = normalize_key(rc, wch);
+
+        if (k == (UI_KEY_FN | KEY_RESIZE)) {
+            do_resize(app);
+            continue;
+        }
+        if (k == (UI_KEY_FN | KEY_MOUSE))
+            flags |= mouse_event(app);
+        else
+            flags |= app_key(app, k);
+        if (flags & UI_QUIT)
+            break;
+    }
+    ui_app_handle_flags(app, flags);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_winch(gpointer user)
+{
+    do_resize(user);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_quit_signal(gpointer user)
+{
+    struct ui_app *app = user;
+    g_main_loop_quit(app->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+int
+ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
+{
+    g_autofree char *warning = NULL;
+    const char *no_color = g_getenv("NO_COLOR");
+
+    /* our handlers first, so that curses leaves SIGWINCH to us */
+    app->sources[SRC_WINCH] = g_unix_signal_add(SIGWINCH, on_winch, app);
+    app->sources[SRC_INT] = g_unix_signal_add(SIGINT, on_quit_signal, app);
+    app->sources[SRC_TERM] = g_unix_signal_add(SIGTERM, on_quit_signal, app);
+
+    app->ascii = force_ascii || !g_get_charset(NULL);
+    ui_draw_set_ascii(app->ascii);
+    set_escdelay(100);
+    if (!initscr()) {
+        g_printerr("virtdeck: %s\n", _("cannot initialise the terminal"));
+        return 1;
+    }
+    cbreak();
+    noecho();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    leaveok(stdscr, TRUE);
+    curs_set(0);
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+              | BUTTON5_PRESSED
+#endif
+              , NULL);
+    app->use_color = has_colors() && !(no_color && *no_color);
+    ui_theme_init(theme, app->use_color, &warning);
+    if (warning)
+        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", warning);
+
+    app->sources[SRC_STDIN] = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                            on_stdin, app);
+    app->sources[SRC_TIMER] = g_timeout_add(500, on_timer, app);
+    compute_layout(app);
+    ui_app_recalc(app);
+    ui_app_queue_redraw(app);
+    g_main_loop_run(app->loop);
+    endwin();
+    return app->exit_code;
+}

@@ -1,0 +1,116 @@
+/* virtdeck - application state and the UI main loop
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include "conn.h"
+#include "config.h"
+#include "ui/keys.h"
+#include "ui/list.h"
+#include "ui/theme.h"
+
+/* What a handler asks for (htop's HandlerResult). */
+enum {
+    UI_OK = 0,
+    UI_REDRAW = 1u << 0,     /* draw again */
+    UI_RECALC = 1u << 1,     /* rebuild list rows (filter, sort, marks changed) */
+    UI_REPAINT = 1u << 2,    /* forget what is on the terminal (Ctrl-L) */
+    UI_QUIT = 1u << 3,
+};
+
+struct ui_host {
+    struct vd_conn *conn;
+    struct vd_host_snap *snap;      /* latest, own reference, never NULL */
+    enum vd_host_state last_state;
+    GHashTable *marks;              /* domain UUID -> (set) */
+    char *name;                     /* saved connection name or NULL */
+    guint index;
+};
+
+enum ui_focus {
+    UI_FOCUS_HOSTS = 0,
+    UI_FOCUS_DOMAINS,
+};
+
+struct ui_tree_row {
+    guint host;
+    int dom;                        /* index in the host's domains, -1: the host */
+    char key[64];
+};
+
+struct ui_layout {
+    int rows, cols;
+    bool too_small;
+    bool narrow;                    /* tree shows names only */
+    int pane_y, pane_h;             /* between title bar and status */
+    int left_w;                     /* tree pane, without the separator */
+    int tree_h;                     /* tree list rows (with its header) */
+    int info_y, info_h;             /* host details under the tree */
+    int right_x, right_w;
+    int dom_msg_h;                  /* lines of host error above the domain list */
+    int status_y, status_h;
+    int fkey_y;
+};
+
+struct ui_dialog;
+
+struct ui_app {
+    GMainLoop *loop;
+    GMainContext *ctx;
+    struct vd_config *cfg;
+    struct ui_keymap *keymap;
+    struct vd_conn_options conn_opt;
+    GPtrArray *hosts;               /* struct ui_host * */
+    guint cur;                      /* selected host */
+    enum ui_focus focus;
+
+    GArray *tree_rows;              /* struct ui_tree_row */
+    struct ui_list tree;
+    struct ui_list doms;
+    char *dom_empty;                /* text shown by an empty domain list */
+    char *dom_msg;                  /* host problem shown above the domain list */
+
+    char *status;                   /* last message, full */
+    enum vd_color status_slot;
+    char *filter;                   /* active domain filter or NULL */
+    GString *prompt;                /* filter being edited, NULL when not */
+    bool help_open;
+    guint help_top;
+    struct ui_dialog *dialog;
+
+    struct ui_layout lay;
+    bool ascii;
+    bool use_color;
+    guint redraw_id;
+    guint sources[5];
+    int exit_code;
+};
+
+struct ui_app *ui_app_new(struct vd_config *cfg);
+void ui_app_free(struct ui_app *app);
+/* Open a connection and add it as a host; returns its index. */
+guint ui_app_add_host(struct ui_app *app, const char *uri, const char *name);
+void ui_app_set_status(struct ui_app *app, enum vd_color slot, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* initscr, theme, main loop until quit, endwin. Returns the exit code. */
+int ui_app_run(struct ui_app *app, const char *theme, bool force_ascii);
+
+/* Schedule a redraw (coalesced into one idle source). */
+void ui_app_queue_redraw(struct ui_app *app);
+/* Rebuild derived view state from the snapshots (after model changes). */
+void ui_app_recalc(struct ui_app *app);
+struct ui_host *ui_app_host(const struct ui_app *app);   /* selected, may be NULL */
+void ui_app_select_host(struct ui_app *app, guint index);
+/* Apply flags returned by a handler. */
+void ui_app_handle_flags(struct ui_app *app, unsigned flags);
+
+/* commands.c */
+unsigned ui_app_command(struct ui_app *app, int binding);
+unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
+
+/* help.c */
+void ui_help_draw(const struct ui_app *app);
+unsigned ui_help_key(struct ui_app *app, ui_key k);
+
+/* dialog-connect.c */
+void ui_connect_dialog_open(struct ui_app *app);

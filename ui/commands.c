@@ -1,0 +1,502 @@
+/* virtdeck - command handlers and domain actions
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+
+#include "i18n.h"
+#include "ui/app.h"
+#include "ui/dialog.h"
+#include "ui/views.h"
+
+/* What the status line says while an action runs ("Starting lab1…").
+ * TRANSLATORS: in these, %s is a domain name or a comma-separated list. */
+static char *
+progress_text(enum vd_action a, const char *names)
+{
+    switch (a) {
+    case VD_ACTION_START: return g_strdup_printf(_("Starting %s…"), names);
+    case VD_ACTION_SHUTDOWN: return g_strdup_printf(_("Shutting down %s…"), names);
+    case VD_ACTION_REBOOT: return g_strdup_printf(_("Rebooting %s…"), names);
+    case VD_ACTION_RESET: return g_strdup_printf(_("Resetting %s…"), names);
+    case VD_ACTION_DESTROY: return g_strdup_printf(_("Forcing off %s…"), names);
+    case VD_ACTION_SUSPEND: return g_strdup_printf(_("Pausing %s…"), names);
+    case VD_ACTION_RESUME: return g_strdup_printf(_("Resuming %s…"), names);
+    case VD_ACTION_MANAGED_SAVE: return g_strdup_printf(_("Saving %s…"), names);
+    case VD_ACTION_RESTORE: return g_strdup_printf(_("Restoring %s…"), names);
+    case VD_ACTION_AUTOSTART_ON: return g_strdup_printf(_("Enabling autostart of %s…"), names);
+    case VD_ACTION_AUTOSTART_OFF: return g_strdup_printf(_("Disabling autostart of %s…"), names);
+    case VD_ACTION_UNDEFINE: return g_strdup_printf(_("Undefining %s…"), names);
+    case VD_ACTION_LAST: break;
+    }
+    return g_strdup(names);
+}
+
+/* One action on a set of domains of one host. */
+struct plan {
+    struct ui_app *app;
+    guint host;
+    enum vd_action action;
+    GPtrArray *uuids;       /* char * */
+    GPtrArray *names;       /* char * */
+};
+
+static struct plan *
+plan_new(struct ui_app *app, enum vd_action a)
+{
+    struct plan *p = g_new0(struct plan, 1);
+
+    p->app = app;
+    p->host = app->cur;
+    p->action = a;
+    p->uuids = g_ptr_array_new_with_free_func(g_free);
+    p->names = g_ptr_array_new_with_free_func(g_free);
+    return p;
+}
+
+static void
+plan_free(gpointer data)
+{
+    struct plan *p = data;
+
+    if (!p)
+        return;
+    g_ptr_array_unref(p->uuids);
+    g_ptr_array_unref(p->names);
+    g_free(p);
+}
+
+static char *
+join_names(GPtrArray *names)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < names->len; i++) {
+        if (i)
+            g_string_append(s, ", ");
+        g_string_append(s, g_ptr_array_index(names, i));
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void
+on_action_done(struct vd_conn *c, bool ok, const char *message, gpointer user)
+{
+    struct ui_app *app = user;
+
+    ui_app_set_status(app, ok ? VD_C_STATUS_OK : VD_C_STATUS_ERROR, "%s", message);
+}
+
+static void
+plan_submit(struct plan *p, const char *skipped)
+{
+    struct ui_app *app = p->app;
+    struct ui_host *h;
+    g_autofree char *names = join_names(p->names);
+    g_autofree char *progress = progress_text(p->action, names);
+
+    if (p->host >= app->hosts->len)
+        return;
+    h = g_ptr_array_index(app->hosts, p->host);
+    vd_conn_action(h->conn, p->action, (const char *const *)p->uuids->pdata, p->uuids->len,
+                   on_action_done, app);
+    if (skipped && *skipped)
+        /* TRANSLATORS: "Starting a, b… (skipped: c: not running)" */
+        ui_app_set_status(app, VD_C_STATUS_INFO, _("%1$s (skipped: %2$s)"), progress, skipped);
+    else
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", progress);
+}
+
+/* Domains an action applies to: the marked ones on this host, else the selection. */
+static GPtrArray *
+action_targets(struct ui_app *app)
+{
+    GPtrArray *out = g_ptr_array_new();
+    struct ui_host *h = ui_app_host(app);
+    int sel;
+
+    if (!h || !h->snap->domains)
+        return out;
+    if (g_hash_table_size(h->marks) > 0) {
+        for (guint i = 0; i < h->snap->domains->len; i++) {
+            struct vd_domain *d = g_ptr_array_index(h->snap->domains, i);
+            if (g_hash_table_contains(h->marks, d->uuid))
+                g_ptr_array_add(out, d);
+        }
+    }
+    if (out->len == 0 && (sel = ui_list_selected(&app->doms)) >= 0)
+        g_ptr_array_add(out, g_ptr_array_index(h->snap->domains, sel));
+    return out;
+}
+
+static void
+add_skipped(GString *skipped, const struct vd_domain *d, const char *why)
+{
+    if (skipped->len)
+        g_string_append(skipped, "; ");
+    /* TRANSLATORS: a domain that an action skipped, and why: "lab1: not running" */
+    g_string_append_printf(skipped, _("%1$s: %2$s"), d->name, why ? why : _("not possible now"));
+}
+
+static bool
+plan_add(struct plan *p, const struct vd_domain *d, GString *skipped)
+{
+    const char *why = NULL;
+
+    if (!vd_action_allowed(p->action, d, &why)) {
+        add_skipped(skipped, d, why);
+        return false;
+    }
+    g_ptr_array_add(p->uuids, g_strdup(d->uuid));
+    g_ptr_array_add(p->names, g_strdup(d->name));
+    return true;
+}
+
+enum { CONFIRM_YES = 1, CONFIRM_NO = 2 };
+
+static bool
+confirm_done(struct ui_dialog *d, int result, gpointer user)
+{
+    struct plan *p = user;
+
+    if (result == CONFIRM_YES)
+        plan_submit(p, NULL);
+    else
+        ui_app_set_status(p->app, VD_C_STATUS_INFO, "%s", _("Cancelled"));
+    return true;
+}
+
+static void
+confirm(struct ui_app *app, struct plan *p, const char *skipped)
+{
+    g_autofree char *names = join_names(p->names);
+    g_autofree char *text = NULL;
+    struct ui_dialog *d;
+
+    if (p->names->len == 1)
+        /* TRANSLATORS: confirmation: action label and domain name, "Force off lab1?" */
+        text = g_strdup_printf(_("%1$s %2$s?"), vd_action_label(p->action), names);
+    else
+        /* TRANSLATORS: confirmation: "Force off 3 domains: a, b, c?" */
+        text = g_strdup_printf(ngettext("%1$s %2$u domain: %3$s?", "%1$s %2$u domains: %3$s?",
+                                        p->names->len),
+                               vd_action_label(p->action), p->names->len, names);
+    if (skipped && *skipped) {
+        g_autofree char *t = text;
+        text = g_strdup_printf(_("%1$s (skipped: %2$s)"), t, skipped);
+    }
+    d = ui_dialog_new(vd_action_label(p->action), 60);
+    ui_dialog_set_message(d, text);
+    ui_dialog_add_button(d, _("Yes"), CONFIRM_YES);
+    ui_dialog_add_button(d, _("No"), CONFIRM_NO);
+    ui_dialog_set_default(d, CONFIRM_NO);
+    ui_dialog_focus_button(d, CONFIRM_NO);
+    ui_dialog_add_hotkey(d, 'y', CONFIRM_YES);
+    ui_dialog_add_hotkey(d, 'Y', CONFIRM_YES);
+    ui_dialog_add_hotkey(d, 'n', CONFIRM_NO);
+    ui_dialog_add_hotkey(d, 'N', CONFIRM_NO);
+    ui_dialog_set_callbacks(d, NULL, confirm_done, p, plan_free);
+    ui_dialog_free(app->dialog);
+    app->dialog = d;
+}
+
+static unsigned
+no_targets(struct ui_app *app)
+{
+    ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", _("No domain selected"));
+    return UI_REDRAW;
+}
+
+static unsigned
+run_action(struct ui_app *app, enum vd_action a)
+{
+    g_autoptr(GPtrArray) targets = action_targets(app);
+    g_autoptr(GString) skipped = g_string_new(NULL);
+    struct plan *p;
+
+    if (targets->len == 0)
+        return no_targets(app);
+    p = plan_new(app, a);
+    for (guint i = 0; i < targets->len; i++)
+        plan_add(p, g_ptr_array_index(targets, i), skipped);
+    if (p->uuids->len == 0) {
+        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s: %s", vd_action_label(a), skipped->str);
+        plan_free(p);
+    } else if (vd_action_confirm(a)) {
+        confirm(app, p, skipped->str);
+    } else {
+        plan_submit(p, skipped->str);
+        plan_free(p);
+    }
+    return UI_REDRAW;
+}
+
+/* pause-resume and autostart-toggle: a different action per domain. */
+static unsigned
+run_toggle(struct ui_app *app, enum vd_action on, enum vd_action off,
+           bool (*is_on)(const struct vd_domain *d))
+{
+    g_autoptr(GPtrArray) targets = action_targets(app);
+    g_autoptr(GString) skipped = g_string_new(NULL);
+    struct plan *p_on = plan_new(app, on), *p_off = plan_new(app, off);
+
+    if (targets->len == 0) {
+        plan_free(p_on);
+        plan_free(p_off);
+        return no_targets(app);
+    }
+    for (guint i = 0; i < targets->len; i++) {
+        const struct vd_domain *d = g_ptr_array_index(targets, i);
+        plan_add(is_on(d) ? p_off : p_on, d, skipped);
+    }
+    if (p_on->uuids->len == 0 && p_off->uuids->len == 0)
+        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", skipped->str);
+    if (p_on->uuids->len)
+        plan_submit(p_on, skipped->str);
+    if (p_off->uuids->len)
+        plan_submit(p_off, skipped->str);
+    plan_free(p_on);
+    plan_free(p_off);
+    return UI_REDRAW;
+}
+
+static bool
+is_paused(const struct vd_domain *d)
+{
+    return d->state == VD_DOM_PAUSED;
+}
+
+static bool
+is_autostart(const struct vd_domain *d)
+{
+    return d->autostart;
+}
+
+/* ---- UI commands ---------------------------------------------------- */
+
+static unsigned
+cmd_move(struct ui_app *app, enum ui_cmd cmd)
+{
+    const struct ui_view *v = app->focus == UI_FOCUS_HOSTS ? &ui_view_hosts : &ui_view_domains;
+    return v->command(app, cmd);
+}
+
+static unsigned
+cmd_focus(struct ui_app *app, enum ui_cmd cmd)
+{
+    app->focus = cmd == UI_CMD_FOCUS_HOSTS ? UI_FOCUS_HOSTS : UI_FOCUS_DOMAINS;
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_mark(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (cmd == UI_CMD_MARK_ALL) {
+        ui_list_mark_all(&app->doms);
+    } else {
+        ui_list_toggle_mark(&app->doms);
+        ui_list_move(&app->doms, 1);
+    }
+    return UI_REDRAW;
+}
+
+static void
+set_filter(struct ui_app *app, const char *text)
+{
+    g_free(app->filter);
+    app->filter = text && *text ? g_strdup(text) : NULL;
+    ui_list_set_filter(&app->doms, app->filter);
+}
+
+static unsigned
+cmd_clear(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_host *h = ui_app_host(app);
+
+    set_filter(app, NULL);
+    if (h)
+        g_hash_table_remove_all(h->marks);
+    return UI_RECALC;
+}
+
+static unsigned
+cmd_filter(struct ui_app *app, enum ui_cmd cmd)
+{
+    app->prompt = g_string_new(app->filter);
+    return UI_REDRAW;
+}
+
+unsigned
+ui_app_filter_key(struct ui_app *app, ui_key k)
+{
+    GString *p = app->prompt;
+
+    if (k == UI_KEY_ESC) {
+        set_filter(app, NULL);
+    } else if (k == '\n') {
+        set_filter(app, p->str);
+    } else if (k == (UI_KEY_FN | KEY_BACKSPACE)) {
+        if (p->len) {
+            const char *prev = g_utf8_find_prev_char(p->str, p->str + p->len);
+            g_string_truncate(p, prev ? (gsize)(prev - p->str) : 0);
+        }
+        set_filter(app, p->str);
+        return UI_RECALC;
+    } else if (k == (UI_KEY_FN | KEY_DOWN) || k == (UI_KEY_FN | KEY_UP)) {
+        ui_list_move(&app->doms, k == (UI_KEY_FN | KEY_DOWN) ? 1 : -1);
+        return UI_REDRAW;
+    } else if (!(k & UI_KEY_FN) && k >= 32 && k != 127 && g_unichar_isprint((gunichar)k)) {
+        g_string_append_unichar(p, (gunichar)k);
+        set_filter(app, p->str);
+        return UI_RECALC;
+    } else {
+        return UI_OK;
+    }
+    g_string_free(app->prompt, TRUE);
+    app->prompt = NULL;
+    return UI_RECALC;
+}
+
+static unsigned
+cmd_sort(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (cmd == UI_CMD_SORT_REVERSE)
+        ui_list_sort_reverse(&app->doms);
+    else
+        ui_list_sort_next(&app->doms);
+    return UI_RECALC;
+}
+
+static unsigned
+cmd_toggle(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (cmd == UI_CMD_PAUSE_TOGGLE)
+        return run_toggle(app, VD_ACTION_SUSPEND, VD_ACTION_RESUME, is_paused);
+    return run_toggle(app, VD_ACTION_AUTOSTART_ON, VD_ACTION_AUTOSTART_OFF, is_autostart);
+}
+
+static unsigned
+cmd_host_step(struct ui_app *app, enum ui_cmd cmd)
+{
+    guint n = app->hosts->len;
+
+    if (n == 0)
+        return UI_OK;
+    ui_app_select_host(app, (app->cur + (cmd == UI_CMD_NEXT_HOST ? 1 : n - 1)) % n);
+    return UI_RECALC;
+}
+
+static unsigned
+cmd_host_n(struct ui_app *app, enum ui_cmd cmd)
+{
+    guint n = cmd - UI_CMD_HOST_1;
+
+    if (n >= app->hosts->len) {
+        ui_app_set_status(app, VD_C_STATUS_ERROR, _("There is no host %u"), n + 1);
+        return UI_REDRAW;
+    }
+    ui_app_select_host(app, n);
+    return UI_RECALC;
+}
+
+static unsigned
+cmd_add_connection(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_connect_dialog_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_host *h = ui_app_host(app);
+
+    if (!h)
+        return UI_OK;
+    vd_conn_reconnect(h->conn);
+    ui_app_set_status(app, VD_C_STATUS_INFO, _("Reconnecting to %s…"), vd_conn_uri(h->conn));
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_help(struct ui_app *app, enum ui_cmd cmd)
+{
+    app->help_open = true;
+    app->help_top = 0;
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_show_message(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_dialog *d;
+
+    if (!app->status)
+        return UI_OK;
+    d = ui_dialog_new(_("Last message"), 76);
+    ui_dialog_set_message(d, app->status);
+    ui_dialog_add_button(d, _("Close"), 0);
+    ui_dialog_free(app->dialog);
+    app->dialog = d;
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_redraw(struct ui_app *app, enum ui_cmd cmd)
+{
+    return UI_REPAINT | UI_REDRAW;
+}
+
+static unsigned
+cmd_quit(struct ui_app *app, enum ui_cmd cmd)
+{
+    return UI_QUIT;
+}
+
+typedef unsigned (*ui_cmd_fn)(struct ui_app *app, enum ui_cmd cmd);
+
+static const ui_cmd_fn handlers[UI_CMD_LAST] = {
+    [UI_CMD_MOVE_DOWN] = cmd_move,
+    [UI_CMD_MOVE_UP] = cmd_move,
+    [UI_CMD_PAGE_DOWN] = cmd_move,
+    [UI_CMD_PAGE_UP] = cmd_move,
+    [UI_CMD_FIRST] = cmd_move,
+    [UI_CMD_LAST] = cmd_move,
+    [UI_CMD_FOCUS_HOSTS] = cmd_focus,
+    [UI_CMD_FOCUS_DOMAINS] = cmd_focus,
+    [UI_CMD_MARK] = cmd_mark,
+    [UI_CMD_MARK_ALL] = cmd_mark,
+    [UI_CMD_CLEAR] = cmd_clear,
+    [UI_CMD_FILTER] = cmd_filter,
+    [UI_CMD_SORT_NEXT] = cmd_sort,
+    [UI_CMD_SORT_REVERSE] = cmd_sort,
+    [UI_CMD_PAUSE_TOGGLE] = cmd_toggle,
+    [UI_CMD_AUTOSTART_TOGGLE] = cmd_toggle,
+    [UI_CMD_NEXT_HOST] = cmd_host_step,
+    [UI_CMD_PREV_HOST] = cmd_host_step,
+    [UI_CMD_HOST_1] = cmd_host_n,
+    [UI_CMD_HOST_2] = cmd_host_n,
+    [UI_CMD_HOST_3] = cmd_host_n,
+    [UI_CMD_HOST_4] = cmd_host_n,
+    [UI_CMD_HOST_5] = cmd_host_n,
+    [UI_CMD_HOST_6] = cmd_host_n,
+    [UI_CMD_HOST_7] = cmd_host_n,
+    [UI_CMD_HOST_8] = cmd_host_n,
+    [UI_CMD_HOST_9] = cmd_host_n,
+    [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
+    [UI_CMD_RECONNECT] = cmd_reconnect,
+    [UI_CMD_HELP] = cmd_help,
+    [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
+    [UI_CMD_REDRAW] = cmd_redraw,
+    [UI_CMD_QUIT] = cmd_quit,
+};
+
+unsigned
+ui_app_command(struct ui_app *app, int binding)
+{
+    if (UI_BIND_IS_ACTION(binding))
+        return run_action(app, UI_BIND_TO_ACTION(binding));
+    if (binding < 0 || binding >= UI_CMD_LAST || !handlers[binding])
+        return UI_OK;
+    return handlers[binding](app, (enum ui_cmd)binding);
+}

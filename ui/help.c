@@ -1,0 +1,119 @@
+/* virtdeck - the help overlay, generated from the key bindings
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include "i18n.h"
+#include "ui/app.h"
+#include "ui/draw.h"
+
+struct help_line {
+    int binding;            /* -1: group header or text */
+    char *keys;
+    const char *text;
+    enum vd_color slot;
+};
+
+static void
+help_line_free(gpointer p)
+{
+    struct help_line *l = p;
+    g_free(l->keys);
+    g_free(l);
+}
+
+static void
+add_line(GPtrArray *lines, int binding, char *keys, const char *text, enum vd_color slot)
+{
+    struct help_line *l = g_new0(struct help_line, 1);
+
+    l->binding = binding;
+    l->keys = keys;
+    l->text = text;
+    l->slot = slot;
+    g_ptr_array_add(lines, l);
+}
+
+static GPtrArray *
+help_lines(const struct ui_app *app)
+{
+    GPtrArray *lines = g_ptr_array_new_with_free_func(help_line_free);
+
+    for (int g = 0; g < UI_GROUP_LAST; g++) {
+        if (g)
+            add_line(lines, -1, NULL, "", VD_C_NORMAL);
+        add_line(lines, -1, NULL, ui_group_label(g), VD_C_HELP_GROUP);
+        for (int b = 0; b < UI_BIND_LAST; b++) {
+            if ((int)ui_binding_group(b) != g)
+                continue;
+            add_line(lines, b, ui_keymap_keys_text(app->keymap, b), ui_binding_help(b), VD_C_NORMAL);
+        }
+    }
+    add_line(lines, -1, NULL, "", VD_C_NORMAL);
+    add_line(lines, -1, NULL,
+             _("Keys are set in the [keys] section of the configuration file, by name: force-off = F9 D"),
+             VD_C_DIM);
+    return lines;
+}
+
+static int
+help_height(const struct ui_app *app)
+{
+    return MAX(app->lay.rows - 4, 3);
+}
+
+void
+ui_help_draw(const struct ui_app *app)
+{
+    g_autoptr(GPtrArray) lines = help_lines(app);
+    int w = MIN(app->lay.cols - 4, 90), h = help_height(app);
+    int x = (app->lay.cols - w) / 2, y = 2, inner = h - 2, keyw = 16;
+    attr_t attr = vd_attr(VD_C_NORMAL);
+    g_autofree char *title = g_strdup_printf(" %s ", _("virtdeck help"));
+    g_autofree char *footer = g_strdup_printf(" %s ", _("Esc or q: close, arrows: scroll"));
+
+    ui_draw_rect(y, x, h, w, attr);
+    ui_draw_box(y, x, h, w, vd_attr(VD_C_BORDER));
+    ui_draw_text(y, x + 2, w - 4, title, vd_attr(VD_C_TITLE), UI_ALIGN_CENTER, false);
+    ui_draw_text(y + h - 1, x + 2, w - 4, footer, vd_attr(VD_C_DIM), UI_ALIGN_RIGHT, false);
+    for (int i = 0; i < inner && app->help_top + i < lines->len; i++) {
+        const struct help_line *l = g_ptr_array_index(lines, app->help_top + i);
+        int ly = y + 1 + i;
+
+        if (l->binding < 0) {
+            ui_draw_text(ly, x + 2, w - 4, l->text, vd_attr(l->slot), UI_ALIGN_LEFT, false);
+            continue;
+        }
+        ui_draw_text(ly, x + 3, keyw, l->keys, vd_attr(VD_C_HELP_KEY), UI_ALIGN_LEFT, false);
+        ui_draw_text(ly, x + 3 + keyw + 1, w - keyw - 6, l->text, attr, UI_ALIGN_LEFT, false);
+    }
+}
+
+unsigned
+ui_help_key(struct ui_app *app, ui_key k)
+{
+    g_autoptr(GPtrArray) lines = help_lines(app);
+    int inner = help_height(app) - 2;
+    int max_top = MAX((int)lines->len - inner, 0);
+    int top = (int)app->help_top;
+    int b = ui_keymap_lookup(app->keymap, k);
+
+    if (k == UI_KEY_ESC || k == 'q' || b == UI_CMD_HELP || b == UI_CMD_QUIT) {
+        app->help_open = false;
+        return UI_REDRAW;
+    }
+    switch (b) {
+    case UI_CMD_MOVE_DOWN: top++; break;
+    case UI_CMD_MOVE_UP: top--; break;
+    case UI_CMD_PAGE_DOWN: top += inner - 1; break;
+    case UI_CMD_PAGE_UP: top -= inner - 1; break;
+    case UI_CMD_FIRST: top = 0; break;
+    case UI_CMD_LAST: top = max_top; break;
+    case UI_CMD_REDRAW: return UI_REPAINT | UI_REDRAW;
+    default:
+        if (k == ' ')
+            top += inner - 1;
+        break;
+    }
+    app->help_top = (guint)CLAMP(top, 0, max_top);
+    return UI_REDRAW;
+}

@@ -1,0 +1,266 @@
+/* virtdeck - right pane: the selected host's domains
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+
+#include "i18n.h"
+#include "util.h"
+#include "ui/views.h"
+
+enum {
+    COL_NAME, COL_STATE, COL_TYPE, COL_VCPUS, COL_MEMORY,
+    COL_AUTOSTART, COL_PERSISTENT, COL_ID, COL_UUID, COL_LAST
+};
+
+/* title, short title, min width, flex, priority (hidden first: highest), align, sortable */
+static const struct ui_list_col dom_cols[COL_LAST] = {
+    [COL_NAME] = { N_("Name"), NULL, 10, 1, 0, UI_ALIGN_LEFT, true },
+    [COL_STATE] = { N_("State"), NULL, 8, 0, 1, UI_ALIGN_LEFT, true },
+    /* TRANSLATORS: column header: VM or CT (container) */
+    [COL_TYPE] = { N_("Type"), NULL, 4, 0, 4, UI_ALIGN_LEFT, true },
+    [COL_VCPUS] = { N_("vCPUs"), NULL, 5, 0, 2, UI_ALIGN_RIGHT, true },
+    [COL_MEMORY] = { N_("Memory"), NULL, 9, 0, 3, UI_ALIGN_RIGHT, true },
+    /* TRANSLATORS: short column header for Autostart (4 cells) */
+    [COL_AUTOSTART] = { N_("Autostart"), N_("Auto"), 4, 0, 5, UI_ALIGN_LEFT, true },
+    /* TRANSLATORS: short column header for Persistent (4 cells) */
+    [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 6, UI_ALIGN_LEFT, true },
+    [COL_ID] = { N_("ID"), NULL, 4, 0, 7, UI_ALIGN_RIGHT, true },
+    [COL_UUID] = { N_("UUID"), NULL, 36, 0, 8, UI_ALIGN_LEFT, true },
+};
+
+static const struct vd_domain *
+dom_at(const void *data, guint row)
+{
+    const struct vd_host_snap *s = data;
+    return g_ptr_array_index(s->domains, row);
+}
+
+static guint
+dom_count(const void *data)
+{
+    const struct vd_host_snap *s = data;
+    return s->domains ? s->domains->len : 0;
+}
+
+static unsigned long long
+dom_memory(const struct vd_domain *d)
+{
+    return d->mem_kib ? d->mem_kib : d->max_mem_kib;
+}
+
+static const char *
+yes_no(bool b)
+{
+    return b ? _("yes") : _("no");
+}
+
+static char *
+dom_cell(const void *data, guint row, int col)
+{
+    const struct vd_domain *d = dom_at(data, row);
+
+    switch (col) {
+    case COL_NAME: return g_strdup(d->name);
+    case COL_STATE: return g_strdup(vd_dom_state_name(d->state));
+    /* TRANSLATORS: domain type: virtual machine / container, 2-4 cells */
+    case COL_TYPE: return g_strdup(d->container ? C_("type", "CT") : C_("type", "VM"));
+    case COL_VCPUS: return g_strdup_printf("%u", d->vcpus);
+    case COL_MEMORY: return vd_format_kib(dom_memory(d));
+    case COL_AUTOSTART: return g_strdup(yes_no(d->autostart));
+    case COL_PERSISTENT: return g_strdup(yes_no(d->persistent));
+    case COL_ID: return d->id >= 0 ? g_strdup_printf("%d", d->id) : g_strdup("-");
+    case COL_UUID: return g_strdup(d->uuid);
+    }
+    return g_strdup("");
+}
+
+static enum vd_color
+dom_color(const void *data, guint row, int col)
+{
+    const struct vd_domain *d = dom_at(data, row);
+
+    if (col == COL_NAME || col == COL_STATE)
+        return ui_dom_color(d);
+    return VD_C_NORMAL;
+}
+
+static const char *
+dom_key(const void *data, guint row)
+{
+    return dom_at(data, row)->uuid;
+}
+
+static const char *
+dom_name(const void *data, guint row)
+{
+    return dom_at(data, row)->name;
+}
+
+static bool
+dom_markable(const void *data, guint row)
+{
+    return true;
+}
+
+/* Running first, then paused, ..., shut off last. */
+static int
+state_rank(enum vd_dom_state s)
+{
+    static const int rank[VD_DOM_STATE_LAST] = {
+        [VD_DOM_RUNNING] = 0, [VD_DOM_BLOCKED] = 1, [VD_DOM_PAUSED] = 2,
+        [VD_DOM_PMSUSPENDED] = 3, [VD_DOM_SHUTDOWN] = 4, [VD_DOM_CRASHED] = 5,
+        [VD_DOM_NOSTATE] = 6, [VD_DOM_SHUTOFF] = 7,
+    };
+    return s < VD_DOM_STATE_LAST ? rank[s] : 8;
+}
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+static int
+dom_compare(const void *data, guint ra, guint rb, int col)
+{
+    const struct vd_domain *a = dom_at(data, ra), *b = dom_at(data, rb);
+
+    switch (col) {
+    case COL_NAME: return g_utf8_collate(a->name, b->name);
+    case COL_STATE: return CMP(state_rank(a->state), state_rank(b->state));
+    case COL_TYPE: return CMP(a->container, b->container);
+    case COL_VCPUS: return CMP(a->vcpus, b->vcpus);
+    case COL_MEMORY: return CMP(dom_memory(a), dom_memory(b));
+    case COL_AUTOSTART: return CMP(b->autostart, a->autostart);
+    case COL_PERSISTENT: return CMP(b->persistent, a->persistent);
+    case COL_ID: return CMP((unsigned)a->id, (unsigned)b->id);
+    case COL_UUID: return strcmp(a->uuid, b->uuid);
+    }
+    return 0;
+}
+
+static const struct ui_list_src dom_src = {
+    .cols = dom_cols,
+    .n_cols = COL_LAST,
+    .count = dom_count,
+    .cell = dom_cell,
+    .color = dom_color,
+    .key = dom_key,
+    .name = dom_name,
+    .compare = dom_compare,
+    .markable = dom_markable,
+};
+
+static char *
+host_problem(const struct vd_host_snap *s)
+{
+    const char *err = s->error && *s->error ? s->error : NULL;
+
+    switch (s->state) {
+    case VD_HOST_CONNECTED:
+        return NULL;
+    case VD_HOST_CONNECTING:
+        return g_strdup_printf(_("Connecting to %s…"), s->uri);
+    case VD_HOST_NOT_RESPONDING:
+        return err ? g_strdup_printf(_("Not responding: %s"), err) : g_strdup(_("Not responding"));
+    case VD_HOST_DISCONNECTED:
+    case VD_HOST_STATE_LAST:
+        break;
+    }
+    return err ? g_strdup_printf(_("Not connected: %s"), err) : g_strdup(_("Not connected"));
+}
+
+static void
+domains_recalc(struct ui_app *app)
+{
+    struct ui_host *h = ui_app_host(app);
+    g_autofree char *problem = NULL;
+
+    if (!app->doms.src) {
+        ui_list_init(&app->doms, &dom_src, true);
+        ui_list_set_filter(&app->doms, app->filter);
+    }
+    g_clear_pointer(&app->dom_msg, g_free);
+    g_clear_pointer(&app->dom_empty, g_free);
+    if (!h) {
+        app->dom_empty = g_strdup(_("No connections. Press F2 to add one."));
+        app->doms.marks = NULL;
+        ui_list_recalc(&app->doms, NULL);
+        app->doms.empty_text = app->dom_empty;
+        return;
+    }
+    problem = host_problem(h->snap);
+    app->doms.marks = h->marks;
+    ui_list_recalc(&app->doms, h->snap);
+    if (dom_count(h->snap) == 0)
+        app->dom_empty = problem ? g_steal_pointer(&problem) : g_strdup(_("No domains on this host."));
+    else if (ui_list_count(&app->doms) == 0)
+        app->dom_empty = g_strdup_printf(_("No domain matches the filter \"%s\" (Esc clears it)."),
+                                         app->filter ? app->filter : "");
+    else
+        app->dom_msg = g_steal_pointer(&problem);
+    app->doms.empty_text = app->dom_empty;
+}
+
+static void
+domains_layout(struct ui_app *app)
+{
+    struct ui_layout *lay = &app->lay;
+
+    lay->dom_msg_h = app->dom_msg ? 2 : 0;
+    ui_list_layout(&app->doms, lay->pane_h - lay->dom_msg_h - 1, lay->right_w);
+}
+
+static void
+domains_draw(const struct ui_app *app)
+{
+    const struct ui_layout *lay = &app->lay;
+    int y = lay->pane_y;
+
+    if (app->dom_msg) {
+        g_auto(GStrv) lines = ui_wrap(app->dom_msg, lay->right_w - 1, lay->dom_msg_h);
+        ui_draw_rect(y, lay->right_x, lay->dom_msg_h, lay->right_w, vd_attr(VD_C_NORMAL));
+        for (int i = 0; lines[i] && i < lay->dom_msg_h; i++)
+            ui_draw_text(y + i, lay->right_x + 1, lay->right_w - 1, lines[i],
+                         vd_attr(VD_C_ERROR_TEXT), UI_ALIGN_LEFT, false);
+        y += lay->dom_msg_h;
+    }
+    ui_list_draw(&app->doms, y, lay->right_x, app->focus == UI_FOCUS_DOMAINS);
+}
+
+static unsigned
+domains_command(struct ui_app *app, enum ui_cmd cmd)
+{
+    switch (cmd) {
+    case UI_CMD_MOVE_DOWN: ui_list_move(&app->doms, 1); break;
+    case UI_CMD_MOVE_UP: ui_list_move(&app->doms, -1); break;
+    case UI_CMD_PAGE_DOWN: ui_list_page(&app->doms, 1); break;
+    case UI_CMD_PAGE_UP: ui_list_page(&app->doms, -1); break;
+    case UI_CMD_FIRST: ui_list_first(&app->doms); break;
+    case UI_CMD_LAST: ui_list_last(&app->doms); break;
+    default: return UI_OK;
+    }
+    return UI_REDRAW;
+}
+
+static unsigned
+domains_click(struct ui_app *app, int y, int x, bool wheel_up, bool wheel_down)
+{
+    int idx;
+
+    app->focus = UI_FOCUS_DOMAINS;
+    if (wheel_up || wheel_down) {
+        ui_list_move(&app->doms, wheel_up ? -3 : 3);
+        return UI_REDRAW;
+    }
+    idx = ui_list_index_at(&app->doms, y - app->lay.pane_y - app->lay.dom_msg_h - 1);
+    if (idx >= 0)
+        ui_list_select_index(&app->doms, (guint)idx);
+    return UI_REDRAW;
+}
+
+const struct ui_view ui_view_domains = {
+    .name = "domains",
+    .recalc = domains_recalc,
+    .layout = domains_layout,
+    .draw = domains_draw,
+    .command = domains_command,
+    .click = domains_click,
+};

@@ -1,0 +1,27 @@
+/* virtdeck - the views of the main screen, one ops table each
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "ui/app.h"
+
+struct ui_view {
+    const char *name;
+    /* derived state from the snapshots (rows, selection) */
+    void (*recalc)(struct ui_app *app);
+    /* sizes from app->lay */
+    void (*layout)(struct ui_app *app);
+    /* pure: draws app's state, changes nothing */
+    void (*draw)(const struct ui_app *app);
+    /* a movement or list command while focused; returns UI_* flags */
+    unsigned (*command)(struct ui_app *app, enum ui_cmd cmd);
+    /* mouse: y, x relative to the screen; returns UI_* flags */
+    unsigned (*click)(struct ui_app *app, int y, int x, bool wheel_up, bool wheel_down);
+};
+
+extern const struct ui_view ui_view_hosts;
+extern const struct ui_view ui_view_domains;
+
+/* Glyph and colour for a domain state (shared by both views). */
+enum vd_color ui_dom_color(const struct vd_domain *d);
+enum ui_glyph ui_dom_glyph(const struct vd_domain *d);
+enum vd_color ui_host_color(enum vd_host_state s);
