@@ -20,6 +20,25 @@ static const struct ui_view *const views[] = { &ui_view_hosts, &ui_view_domains 
 
 enum { SRC_STDIN, SRC_TIMER, SRC_WINCH, SRC_INT, SRC_TERM };
 
+/* Sources go to app->ctx, never to the default context (libvirt's). */
+static GSource *
+attach(struct ui_app *app, GSource *src, GSourceFunc fn, gpointer data)
+{
+    g_source_set_callback(src, fn, data, NULL);
+    g_source_attach(src, app->ctx);
+    return src;
+}
+
+static void
+drop_source(GSource **src)
+{
+    if (*src) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
 static void
 host_free(gpointer p)
 {
@@ -41,7 +60,8 @@ ui_app_new(struct vd_config *cfg)
     g_autoptr(GString) errors = g_string_new(NULL);
 
     app->cfg = cfg;
-    app->ctx = g_main_context_default();
+    app->ctx = g_main_context_new();
+    g_main_context_push_thread_default(app->ctx);
     app->loop = g_main_loop_new(app->ctx, FALSE);
     app->hosts = g_ptr_array_new_with_free_func(host_free);
     app->tree_rows = g_array_new(FALSE, FALSE, sizeof(struct ui_tree_row));
@@ -66,10 +86,8 @@ ui_app_free(struct ui_app *app)
     if (!app)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(app->sources); i++)
-        if (app->sources[i])
-            g_source_remove(app->sources[i]);
-    if (app->redraw_id)
-        g_source_remove(app->redraw_id);
+        drop_source(&app->sources[i]);
+    drop_source(&app->redraw_src);
     ui_dialog_free(app->dialog);
     ui_list_clear(&app->tree);
     ui_list_clear(&app->doms);
@@ -83,6 +101,8 @@ ui_app_free(struct ui_app *app)
     g_free(app->dom_empty);
     g_free(app->dom_msg);
     g_main_loop_unref(app->loop);
+    g_main_context_pop_thread_default(app->ctx);
+    g_main_context_unref(app->ctx);
     g_free(app);
 }
 
@@ -105,6 +125,21 @@ ui_app_host(const struct ui_app *app)
     if (app->cur >= app->hosts->len)
         return NULL;
     return g_ptr_array_index(app->hosts, app->cur);
+}
+
+const char *
+ui_host_label(const struct ui_app *app, const struct ui_host *h)
+{
+    const char *label = vd_host_snap_label(h->snap);
+
+    if (h->name)
+        return h->name;
+    for (guint i = 0; i < app->hosts->len; i++) {
+        const struct ui_host *o = g_ptr_array_index(app->hosts, i);
+        if (o != h && !o->name && g_strcmp0(vd_host_snap_label(o->snap), label) == 0)
+            return h->snap->uri;
+    }
+    return label;
 }
 
 void
@@ -256,7 +291,7 @@ draw_title(const struct ui_app *app)
             if (vd_dom_is_active(g_ptr_array_index(h->snap->domains, i)))
                 running++;
         g_string_append_printf(s, "  %s %s  ", ui_glyph(UI_G_VLINE),
-                               h->name ? h->name : vd_host_snap_label(h->snap));
+                               ui_host_label(app, h));
         g_string_append_printf(s, ngettext("%u domain", "%u domains", n), n);
         g_string_append(s, ", ");
         g_string_append_printf(s, ngettext("%u active", "%u active", running), running);
@@ -299,49 +334,57 @@ draw_status(const struct ui_app *app)
 static const struct {
     int binding;
     const char *label;
+    int drop;               /* dropped first when the bar does not fit: highest */
 } fkeys[] = {
     /* TRANSLATORS: F-key bar labels: keep them short (6 cells) */
-    { UI_CMD_HELP, N_("Help") },
-    { UI_CMD_ADD_CONNECTION, N_("Conn") },
-    { UI_CMD_FILTER, N_("Filter") },
-    { UI_CMD_RECONNECT, N_("Reconn") },
-    { UI_BIND_ACTION(VD_ACTION_START), N_("Start") },
-    { UI_CMD_SORT_NEXT, N_("Sort") },
-    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), N_("Shutdn") },
-    { UI_BIND_ACTION(VD_ACTION_DESTROY), N_("Kill") },
-    { UI_CMD_QUIT, N_("Quit") },
+    { UI_CMD_HELP, N_("Help"), 2 },
+    { UI_CMD_ADD_CONNECTION, N_("Conn"), 4 },
+    { UI_CMD_FILTER, N_("Filter"), 3 },
+    { UI_CMD_RECONNECT, N_("Reconn"), 6 },
+    { UI_BIND_ACTION(VD_ACTION_START), N_("Start"), 1 },
+    { UI_CMD_SORT_NEXT, N_("Sort"), 5 },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), N_("Shutdn"), 1 },
+    { UI_BIND_ACTION(VD_ACTION_DESTROY), N_("Kill"), 1 },
+    { UI_CMD_QUIT, N_("Quit"), 0 },
 };
 
 static int
 fkey_item_width(const char *key, const char *label)
 {
-    return ui_text_width(key) + MAX(ui_text_width(label), 6);
+    return ui_text_width(key) + MAX(ui_text_width(label), 6) + 1;
 }
 
 static void
 draw_fkeys(const struct ui_app *app)
 {
-    int y = app->lay.fkey_y, x = 0, cols = app->lay.cols, quit_w = 0;
-    size_t last = G_N_ELEMENTS(fkeys) - 1;
-    g_autofree char *quit_key = ui_keymap_label(app->keymap, fkeys[last].binding, true);
+    int y = app->lay.fkey_y, x = 0, cols = app->lay.cols, total = 0;
+    char *keys[G_N_ELEMENTS(fkeys)];
+    int width[G_N_ELEMENTS(fkeys)];
 
     ui_draw_fill(y, 0, cols, vd_attr(VD_C_FKEY_LABEL));
-    if (quit_key)
-        quit_w = fkey_item_width(quit_key, _(fkeys[last].label));
     for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
-        g_autofree char *key = ui_keymap_label(app->keymap, fkeys[i].binding, true);
-        const char *label = _(fkeys[i].label);
-        int w;
-
-        if (!key)
-            continue;
-        w = fkey_item_width(key, label);
-        if (x + w + (i < last ? quit_w : 0) > cols)
-            continue;
-        x += ui_draw_text(y, x, cols - x, key, vd_attr(VD_C_FKEY_KEY), UI_ALIGN_LEFT, false);
-        ui_draw_text(y, x, w - ui_text_width(key), label, vd_attr(VD_C_FKEY_LABEL),
-                     UI_ALIGN_LEFT, true);
-        x += w - ui_text_width(key);
+        keys[i] = ui_keymap_label(app->keymap, fkeys[i].binding, true);
+        width[i] = keys[i] ? fkey_item_width(keys[i], _(fkeys[i].label)) : 0;
+        total += width[i];
+    }
+    /* drop the least useful items until the bar fits */
+    for (int drop = 6; drop >= 0 && total > cols; drop--) {
+        for (size_t i = G_N_ELEMENTS(fkeys); i-- > 0 && total > cols;) {
+            if (fkeys[i].drop == drop && width[i]) {
+                total -= width[i];
+                width[i] = 0;
+            }
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
+        if (width[i] && x + width[i] <= cols) {
+            int kw = ui_draw_text(y, x, cols - x, keys[i], vd_attr(VD_C_FKEY_KEY),
+                                  UI_ALIGN_LEFT, false);
+            ui_draw_text(y, x + kw, width[i] - kw, _(fkeys[i].label), vd_attr(VD_C_FKEY_LABEL),
+                         UI_ALIGN_LEFT, true);
+            x += width[i];
+        }
+        g_free(keys[i]);
     }
 }
 
@@ -385,7 +428,7 @@ on_redraw(gpointer user)
 {
     struct ui_app *app = user;
 
-    app->redraw_id = 0;
+    drop_source(&app->redraw_src);
     compute_layout(app);
     draw_all(app);
     attrset(A_NORMAL);
@@ -397,8 +440,8 @@ on_redraw(gpointer user)
 void
 ui_app_queue_redraw(struct ui_app *app)
 {
-    if (!app->redraw_id && app->lay.rows)
-        app->redraw_id = g_idle_add(on_redraw, app);
+    if (!app->redraw_src && app->lay.rows)
+        app->redraw_src = attach(app, g_idle_source_new(), on_redraw, app);
 }
 
 void
@@ -511,8 +554,7 @@ on_stdin(gint fd, GIOCondition cond, gpointer user)
 
     if (cond & (G_IO_HUP | G_IO_ERR)) {
         g_main_loop_quit(app->loop);
-        app->sources[SRC_STDIN] = 0;
-        return G_SOURCE_REMOVE;
+        return G_SOURCE_CONTINUE;
     }
     while ((rc = get_wch(&wch)) != ERR) {
         ui_key k = normalize_key(rc, wch);
@@ -554,9 +596,9 @@ ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
     const char *no_color = g_getenv("NO_COLOR");
 
     /* our handlers first, so that curses leaves SIGWINCH to us */
-    app->sources[SRC_WINCH] = g_unix_signal_add(SIGWINCH, on_winch, app);
-    app->sources[SRC_INT] = g_unix_signal_add(SIGINT, on_quit_signal, app);
-    app->sources[SRC_TERM] = g_unix_signal_add(SIGTERM, on_quit_signal, app);
+    app->sources[SRC_WINCH] = attach(app, g_unix_signal_source_new(SIGWINCH), on_winch, app);
+    app->sources[SRC_INT] = attach(app, g_unix_signal_source_new(SIGINT), on_quit_signal, app);
+    app->sources[SRC_TERM] = attach(app, g_unix_signal_source_new(SIGTERM), on_quit_signal, app);
 
     app->ascii = force_ascii || !g_get_charset(NULL);
     ui_draw_set_ascii(app->ascii);
@@ -582,9 +624,10 @@ ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
     if (warning)
         ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", warning);
 
-    app->sources[SRC_STDIN] = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                            on_stdin, app);
-    app->sources[SRC_TIMER] = g_timeout_add(500, on_timer, app);
+    app->sources[SRC_STDIN] = attach(app, g_unix_fd_source_new(STDIN_FILENO,
+                                                                G_IO_IN | G_IO_HUP | G_IO_ERR),
+                                     (GSourceFunc)(void (*)(void))on_stdin, app);
+    app->sources[SRC_TIMER] = attach(app, g_timeout_source_new(500), on_timer, app);
     compute_layout(app);
     ui_app_recalc(app);
     ui_app_queue_redraw(app);

@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include "conn.h"
-#include "config.h"
+#include "conf.h"
 #include "ui/keys.h"
 #include "ui/list.h"
 #include "ui/theme.h"
@@ -57,7 +57,8 @@ struct ui_dialog;
 
 struct ui_app {
     GMainLoop *loop;
-    GMainContext *ctx;
+    GMainContext *ctx;              /* the UI thread's own context: libvirt's
+                                       event loop runs the default one */
     struct vd_config *cfg;
     struct ui_keymap *keymap;
     struct vd_conn_options conn_opt;
@@ -82,8 +83,8 @@ struct ui_app {
     struct ui_layout lay;
     bool ascii;
     bool use_color;
-    guint redraw_id;
-    guint sources[5];
+    GSource *redraw_src;
+    GSource *sources[5];
     int exit_code;
 };
 
@@ -100,6 +101,8 @@ void ui_app_queue_redraw(struct ui_app *app);
 /* Rebuild derived view state from the snapshots (after model changes). */
 void ui_app_recalc(struct ui_app *app);
 struct ui_host *ui_app_host(const struct ui_app *app);   /* selected, may be NULL */
+/* Saved name, else hostname, else URI; the URI when two hosts share a hostname. */
+const char *ui_host_label(const struct ui_app *app, const struct ui_host *h);
 void ui_app_select_host(struct ui_app *app, guint index);
 /* Apply flags returned by a handler. */
 void ui_app_handle_flags(struct ui_app *app, unsigned flags);

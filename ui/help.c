@@ -106,8 +106,8 @@ ui_help_key(struct ui_app *app, ui_key k)
     case UI_CMD_MOVE_UP: top--; break;
     case UI_CMD_PAGE_DOWN: top += inner - 1; break;
     case UI_CMD_PAGE_UP: top -= inner - 1; break;
-    case UI_CMD_FIRST: top = 0; break;
-    case UI_CMD_LAST: top = max_top; break;
+    case UI_CMD_FIRST_ROW: top = 0; break;
+    case UI_CMD_LAST_ROW: top = max_top; break;
     case UI_CMD_REDRAW: return UI_REPAINT | UI_REDRAW;
     default:
         if (k == ' ')

@@ -29,8 +29,8 @@ enum ui_group {
     _(MOVE_UP,        "move-up",        N_("Move up"),                              UI_GROUP_MOVE) \
     _(PAGE_DOWN,      "page-down",      N_("Page down"),                            UI_GROUP_MOVE) \
     _(PAGE_UP,        "page-up",        N_("Page up"),                              UI_GROUP_MOVE) \
-    _(FIRST,          "first",          N_("Go to the first row"),                  UI_GROUP_MOVE) \
-    _(LAST,           "last",           N_("Go to the last row"),                   UI_GROUP_MOVE) \
+    _(FIRST_ROW,          "first",          N_("Go to the first row"),                  UI_GROUP_MOVE) \
+    _(LAST_ROW,           "last",           N_("Go to the last row"),                   UI_GROUP_MOVE) \
     _(FOCUS_HOSTS,    "focus-hosts",    N_("Focus the host tree (left pane)"),      UI_GROUP_MOVE) \
     _(FOCUS_DOMAINS,  "focus-domains",  N_("Focus the domain list (right pane)"),   UI_GROUP_MOVE) \
     _(MARK,           "mark",           N_("Mark or unmark the domain and move down"), UI_GROUP_LIST) \

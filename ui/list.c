@@ -50,11 +50,14 @@ compare_rows(gconstpointer pa, gconstpointer pb, gpointer user)
 {
     const struct ui_list *l = user;
     guint a = *(const guint *)pa, b = *(const guint *)pb;
-    int r = l->src->compare ? l->src->compare(l->data, a, b, l->sort_col) : 0;
+    int r = l->src->compare && l->sort_col >= 0 ? l->src->compare(l->data, a, b, l->sort_col) : 0;
 
-    if (r == 0)
+    if (l->sort_col < 0)
         r = a < b ? -1 : a > b;
-    return l->sort_reverse ? -r : r;
+    if (l->sort_reverse)
+        r = -r;
+    /* ties keep the source order (by name) */
+    return r ? r : (a < b ? -1 : a > b);
 }
 
 static void
@@ -149,6 +152,18 @@ ui_list_layout(struct ui_list *l, int height, int width)
         used += w;
         flex += c->flex;
     }
+    /* spare width: first each shown column up to its preferred width */
+    for (int i = 0; i < n && used < avail; i++) {
+        const struct ui_list_col *c = &src->cols[order[i]];
+        int pref = MAX(c->pref_width, ui_text_width(_(c->title)));
+        int *w = &l->col_width[order[i]];
+        /* flexible columns take what there is, fixed ones all or nothing */
+        if (*w && *w < pref && (c->flex || pref - *w <= avail - used)) {
+            int add = MIN(pref - *w, avail - used);
+            *w += add;
+            used += add;
+        }
+    }
     extra = avail - used;
     for (int i = 0; i < n && flex > 0 && extra > 0; i++) {
         if (l->col_width[i] && src->cols[i].flex) {
@@ -178,20 +193,26 @@ draw_header(const struct ui_list *l, int y, int x)
     ui_draw_fill(y, x, l->width, attr);
     for (int i = 0; i < l->src->n_cols; i++) {
         const struct ui_list_col *c = &l->src->cols[i];
-        int w = l->col_width[i];
-        g_autofree char *title = NULL;
-
         const char *t = _(c->title);
+        int w = l->col_width[i], sorted = i == l->sort_col, tx = cx, tw;
 
         if (!w)
             continue;
-        if (c->short_title && ui_text_width(t) + (i == l->sort_col) > w)
+        if (c->short_title && ui_text_width(t) + sorted > w)
             t = _(c->short_title);
-        if (i == l->sort_col)
-            title = g_strconcat(t, ui_glyph(l->sort_reverse ? UI_G_SORT_DOWN : UI_G_SORT_UP), NULL);
-        else
-            title = g_strdup(t);
-        ui_draw_text(y, cx, w, title, attr, c->align, false);
+        tw = ui_text_width(t);
+        if (tw + sorted <= w) {
+            if (c->align == UI_ALIGN_RIGHT)
+                tx = cx + w - tw - sorted;
+            tx += ui_draw_text(y, tx, tw, t, attr, UI_ALIGN_LEFT, false);
+        } else {
+            /* no room: the sort indicator takes the title's last cell */
+            ui_draw_text(y, cx, w, t, attr, UI_ALIGN_LEFT, false);
+            tx = cx + w - 1;
+        }
+        if (sorted)
+            ui_draw_text(y, tx, 1, ui_glyph(l->sort_reverse ? UI_G_SORT_DOWN : UI_G_SORT_UP),
+                         attr, UI_ALIGN_LEFT, false);
         cx += w + 1;
     }
 }

@@ -16,7 +16,8 @@
 struct ui_list_col {
     const char *title;     /* N_() string, translated when drawn */
     const char *short_title; /* N_(), used when title does not fit; may be NULL */
-    int min_width;         /* cells; the title's width is also respected */
+    int min_width;         /* cells; the (short) title's width is also respected */
+    int pref_width;        /* grown to this (and the full title) first when there is room */
     int flex;              /* share of the spare width, 0 = fixed */
     int priority;          /* columns that do not fit are hidden, highest first */
     enum ui_align align;

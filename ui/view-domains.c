@@ -13,20 +13,20 @@ enum {
     COL_AUTOSTART, COL_PERSISTENT, COL_ID, COL_UUID, COL_LAST
 };
 
-/* title, short title, min width, flex, priority (hidden first: highest), align, sortable */
+/* title, short title, min width, preferred width, flex, priority (hidden first: highest), align, sortable */
 static const struct ui_list_col dom_cols[COL_LAST] = {
-    [COL_NAME] = { N_("Name"), NULL, 10, 1, 0, UI_ALIGN_LEFT, true },
-    [COL_STATE] = { N_("State"), NULL, 8, 0, 1, UI_ALIGN_LEFT, true },
+    [COL_NAME] = { N_("Name"), NULL, 10, 24, 1, 0, UI_ALIGN_LEFT, true },
+    [COL_STATE] = { N_("State"), NULL, 8, 13, 0, 1, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: column header: VM or CT (container) */
-    [COL_TYPE] = { N_("Type"), NULL, 4, 0, 4, UI_ALIGN_LEFT, true },
-    [COL_VCPUS] = { N_("vCPUs"), NULL, 5, 0, 2, UI_ALIGN_RIGHT, true },
-    [COL_MEMORY] = { N_("Memory"), NULL, 9, 0, 3, UI_ALIGN_RIGHT, true },
+    [COL_TYPE] = { N_("Type"), NULL, 4, 0, 0, 4, UI_ALIGN_LEFT, true },
+    [COL_VCPUS] = { N_("vCPUs"), NULL, 5, 0, 0, 2, UI_ALIGN_RIGHT, true },
+    [COL_MEMORY] = { N_("Memory"), NULL, 9, 0, 0, 3, UI_ALIGN_RIGHT, true },
     /* TRANSLATORS: short column header for Autostart (4 cells) */
-    [COL_AUTOSTART] = { N_("Autostart"), N_("Auto"), 4, 0, 5, UI_ALIGN_LEFT, true },
+    [COL_AUTOSTART] = { N_("Autostart"), N_("Auto"), 4, 0, 0, 5, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: short column header for Persistent (4 cells) */
-    [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 6, UI_ALIGN_LEFT, true },
-    [COL_ID] = { N_("ID"), NULL, 4, 0, 7, UI_ALIGN_RIGHT, true },
-    [COL_UUID] = { N_("UUID"), NULL, 36, 0, 8, UI_ALIGN_LEFT, true },
+    [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 0, 6, UI_ALIGN_LEFT, true },
+    [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 7, UI_ALIGN_RIGHT, true },
+    [COL_UUID] = { N_("UUID"), NULL, 36, 0, 0, 8, UI_ALIGN_LEFT, true },
 };
 
 static const struct vd_domain *
@@ -233,8 +233,8 @@ domains_command(struct ui_app *app, enum ui_cmd cmd)
     case UI_CMD_MOVE_UP: ui_list_move(&app->doms, -1); break;
     case UI_CMD_PAGE_DOWN: ui_list_page(&app->doms, 1); break;
     case UI_CMD_PAGE_UP: ui_list_page(&app->doms, -1); break;
-    case UI_CMD_FIRST: ui_list_first(&app->doms); break;
-    case UI_CMD_LAST: ui_list_last(&app->doms); break;
+    case UI_CMD_FIRST_ROW: ui_list_first(&app->doms); break;
+    case UI_CMD_LAST_ROW: ui_list_last(&app->doms); break;
     default: return UI_OK;
     }
     return UI_REDRAW;

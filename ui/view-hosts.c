@@ -11,8 +11,8 @@
 enum { COL_LABEL, COL_STATE };
 
 static const struct ui_list_col tree_cols[] = {
-    [COL_LABEL] = { N_("Hosts"), NULL, 12, 1, 0, UI_ALIGN_LEFT, false },
-    [COL_STATE] = { N_("Connection"), NULL, 14, 0, 1, UI_ALIGN_LEFT, false },
+    [COL_LABEL] = { N_("Hosts"), NULL, 12, 0, 1, 0, UI_ALIGN_LEFT, false },
+    [COL_STATE] = { N_("Connection"), NULL, 14, 0, 0, 1, UI_ALIGN_LEFT, false },
 };
 
 enum vd_color
@@ -96,10 +96,8 @@ tree_cell(const void *data, guint row, int col)
     if (d)
         return g_strdup_printf("  %s %s", ui_glyph(ui_dom_glyph(d)), d->name);
     if (h->index < 9)
-        return g_strdup_printf("%s %u %s", ui_glyph(UI_G_HOST), h->index + 1,
-                               h->name ? h->name : vd_host_snap_label(h->snap));
-    return g_strdup_printf("%s %s", ui_glyph(UI_G_HOST),
-                           h->name ? h->name : vd_host_snap_label(h->snap));
+        return g_strdup_printf("%s %u %s", ui_glyph(UI_G_HOST), h->index + 1, ui_host_label(data, h));
+    return g_strdup_printf("%s %s", ui_glyph(UI_G_HOST), ui_host_label(data, h));
 }
 
 static enum vd_color
@@ -187,7 +185,7 @@ draw_host_info(const struct ui_app *app)
     if (!h)
         return;
     s = h->snap;
-    ui_draw_text(lay->info_y, 1, lay->left_w - 2, vd_host_snap_label(s), vd_attr(VD_C_TITLE),
+    ui_draw_text(lay->info_y, 1, lay->left_w - 2, ui_host_label(app, h), vd_attr(VD_C_TITLE),
                  UI_ALIGN_LEFT, false);
     draw_info_line(&y, end, x, w, s->uri, VD_C_DIM);
     draw_info_line(&y, end, x, w, vd_host_state_name(s->state), ui_host_color(s->state));
@@ -203,7 +201,10 @@ draw_host_info(const struct ui_app *app)
         else
             l1 = g_strdup_printf(_("libvirt %s"), ver);
         l2 = g_strdup_printf(ngettext("%u CPU", "%u CPUs", s->cpus), s->cpus);
-        l3 = g_strdup_printf(_("Memory: %1$s free of %2$s"), free_mem, mem);
+        if (s->free_kib)
+            l3 = g_strdup_printf(_("Memory: %1$s free of %2$s"), free_mem, mem);
+        else
+            l3 = g_strdup_printf(_("Memory: %s"), mem);
         draw_info_line(&y, end, x, w, l1, VD_C_NORMAL);
         draw_info_line(&y, end, x, w, l2, VD_C_NORMAL);
         draw_info_line(&y, end, x, w, l3, VD_C_NORMAL);
@@ -253,8 +254,8 @@ hosts_command(struct ui_app *app, enum ui_cmd cmd)
     case UI_CMD_MOVE_UP: moved = ui_list_move(&app->tree, -1); break;
     case UI_CMD_PAGE_DOWN: moved = ui_list_page(&app->tree, 1); break;
     case UI_CMD_PAGE_UP: moved = ui_list_page(&app->tree, -1); break;
-    case UI_CMD_FIRST: moved = ui_list_first(&app->tree); break;
-    case UI_CMD_LAST: moved = ui_list_last(&app->tree); break;
+    case UI_CMD_FIRST_ROW: moved = ui_list_first(&app->tree); break;
+    case UI_CMD_LAST_ROW: moved = ui_list_last(&app->tree); break;
     default: return UI_OK;
     }
     if (moved)

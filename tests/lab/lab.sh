@@ -34,11 +34,22 @@ PIDFILE_sshd_lab=/run/sshd-lab.pid
 START_TIMEOUT=${LAB_START_TIMEOUT:-60}   # seconds for libvirtd to answer
 STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-30}     # seconds for a daemon to exit
 
+# ssh and sshd use the passwd home directory, not $HOME
+ROOT_HOME=$(getent passwd "$(id -un)" | cut -d: -f6)
+ROOT_HOME=${ROOT_HOME:-/root}
+
 prog=${0##*/}
 say() { printf '%s: %s\n' "$prog" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 1; }
 
 virsh_q() { virsh -q -c "$LAB_URI" "$@"; }
+
+# info_field FIELD VIRSH-ARGS...: value of "FIELD: value" in virsh's output
+# (awk reads everything: no SIGPIPE under pipefail, unlike grep -q)
+info_field() {
+    local field=$1; shift
+    virsh_q "$@" 2> /dev/null | awk -v f="$field:" '$1 == f {print $2; exit}'
+}
 
 # ---- processes ------------------------------------------------------------
 
@@ -70,27 +81,42 @@ pid_of() {
 }
 
 # wait_gone PID NAME: wait for PID to exit; SIGKILL after STOP_TIMEOUT.
-# Returns 0 when gone or a zombie (reported), 1 if it would not die.
+# An exited daemon is a zombie until PID 1 reaps it (here about 2 s later);
+# it counts as exited, and its PID goes to ZOMBIES for wait_reaped.
+# Returns 0 when exited, 1 if it would not die.
+ZOMBIES=()
 wait_gone() {
-    local pid=$1 name=$2 i=0 st ppid
+    local pid=$1 name=$2 i=0
     while :; do
-        st=$(proc_state "$pid")
-        case $st in
+        case $(proc_state "$pid") in
             '') return 0 ;;
-            Z|X)
-                ppid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null || echo '?')
-                say "warning: $name (PID $pid) exited but is a zombie (parent PID $ppid does not reap it)"
-                return 0 ;;
+            Z|X) ZOMBIES+=("$pid:$name"); return 0 ;;
         esac
         i=$((i + 1))
         if [ "$i" -eq $((STOP_TIMEOUT * 10)) ]; then
             say "warning: $name (PID $pid) still running after ${STOP_TIMEOUT}s, sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
+            kill -KILL "$pid" 2> /dev/null || true
         elif [ "$i" -gt $((STOP_TIMEOUT * 10 + 50)) ]; then
             say "error: $name (PID $pid) does not exit"
             return 1
         fi
         sleep 0.1
+    done
+}
+
+# wait_reaped: give the parents of ZOMBIES 5 s to reap them, report the rest.
+wait_reaped() {
+    local i z left=()
+    for i in $(seq 50); do
+        left=()
+        for z in ${ZOMBIES[@]+"${ZOMBIES[@]}"}; do
+            [ "$(proc_state "${z%%:*}")" != Z ] || left+=("$z")
+        done
+        [ ${#left[@]} -gt 0 ] || return 0
+        sleep 0.1
+    done
+    for z in "${left[@]}"; do
+        say "warning: ${z#*:} (PID ${z%%:*}) exited but is still a zombie: parent PID $(awk '{print $4}' "/proc/${z%%:*}/stat" 2> /dev/null) has not reaped it"
     done
 }
 
@@ -118,14 +144,60 @@ libvirtd_answers() {
     timeout 20 virsh -c "$LAB_URI" version < /dev/null > /dev/null 2>&1
 }
 
+# /dev/kvm and libvirt 9.0's QEMU capability cache (LAB_KVM):
+# Without udev, /dev/kvm is root:root 0600. QEMU's capability probe still finds
+# KVM, but libvirt's own access check (as user libvirt-qemu) fails, so libvirt
+# throws the cache away on every lookup and probes QEMU again: 4-18 s for each
+# GetVersion, define, start or domcapabilities. Making /dev/kvm usable (udev's
+# root:kvm 0660) fixes that, but then about every second libvirtd start finds
+# "host cpuid changed" (nested KVM here) and probes again for 8 s.
+#   hide (default): libvirtd runs with a plain 0600 file bound over /dev/kvm in
+#        its private mount namespace: no KVM for libvirt at all, capabilities
+#        offer only type 'qemu' (TCG, which lab domains use anyway), the cache
+#        stays valid, and libvirtd starts in about 0.2 s. QEMU's per-domain
+#        mount namespace cannot carry that bind mount ("Unable to move ...
+#        mount to /dev/kvm"), so the same namespace also sees a copy of
+#        qemu.conf with namespaces = [ ]. Nothing on the host is changed.
+#   udev: chgrp kvm + chmod 0660 /dev/kvm on the host, capabilities offer 'kvm'.
+#   host: leave /dev/kvm alone.
+LAB_KVM=${LAB_KVM:-hide}
+
+kvm_setup() {
+    case $LAB_KVM in
+        hide)
+            install -m 0600 /dev/null "$LAB/no-kvm"
+            {
+                grep -v '^[[:space:]]*namespaces[[:space:]]*=' /etc/libvirt/qemu.conf
+                printf '\n# virtdeck lab (tests/lab/lab.sh, LAB_KVM=hide)\nnamespaces = [ ]\n'
+            } > "$LAB/qemu.conf" ;;
+        udev)
+            [ -c /dev/kvm ] || return 0
+            getent passwd libvirt-qemu > /dev/null && getent group kvm > /dev/null || return 0
+            runuser -u libvirt-qemu -- test -r /dev/kvm -a -w /dev/kvm 2> /dev/null && return 0
+            say "making /dev/kvm group kvm, mode 0660 (as udev would)"
+            chgrp kvm /dev/kvm && chmod 0660 /dev/kvm ;;
+        host) ;;
+        *) die "LAB_KVM must be hide, udev or host" ;;
+    esac
+}
+
 start_libvirtd() {
     start_virtlogd
     if ! pid_of libvirtd > /dev/null; then
         say "starting libvirtd"
+        mkdir -p "$LAB"
+        kvm_setup
         # A private mount namespace without the cgroup2 mount at
         # /sys/fs/cgroup/unified: libvirt 9.0 LXC fails on that hybrid layout.
-        unshare -m --propagation private \
-            sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec libvirtd -d' 9>&- \
+        # With LAB_KVM=hide, /dev/kvm is covered there too (see above).
+        # shellcheck disable=SC2016
+        unshare -m --propagation private sh -c '
+            umount /sys/fs/cgroup/unified 2>/dev/null
+            if [ "$1" = hide ]; then
+                mount --bind "$2/qemu.conf" /etc/libvirt/qemu.conf || exit 1
+                if [ -e /dev/kvm ]; then mount --bind "$2/no-kvm" /dev/kvm || exit 1; fi
+            fi
+            exec libvirtd -d' sh "$LAB_KVM" "$LAB" 9>&- \
             || die "libvirtd -d failed"
     fi
     local t0=$SECONDS
@@ -152,7 +224,7 @@ ensure_network() {
         virsh_q net-define /usr/share/libvirt/networks/default.xml > /dev/null
         virsh_q net-autostart default > /dev/null
     fi
-    if ! virsh_q net-info default | grep -Eq '^Active: +yes'; then
+    if [ "$(info_field Active net-info default)" != yes ]; then
         say "starting network default"
         virsh_q net-start default > /dev/null
     fi
@@ -165,7 +237,7 @@ ensure_pool() {
         virsh_q pool-build default > /dev/null
         virsh_q pool-autostart default > /dev/null
     fi
-    if ! virsh_q pool-info default | grep -Eq '^State: +running'; then
+    if [ "$(info_field State pool-info default)" != running ]; then
         say "starting pool default"
         virsh_q pool-start default > /dev/null
     fi
@@ -179,7 +251,7 @@ keyscan() {
 }
 
 ensure_sshd() {
-    local home=${HOME:-/root} key pub kh host
+    local home=$ROOT_HOME key pub kh host
     mkdir -p /run/sshd "$home/.ssh"
     chmod 700 "$home/.ssh"
     ssh-keygen -A > /dev/null
@@ -194,7 +266,7 @@ ensure_sshd() {
     grep -qxF "$pub" "$home/.ssh/authorized_keys" || printf '%s\n' "$pub" >> "$home/.ssh/authorized_keys"
 
     if ! pid_of sshd-lab > /dev/null; then
-        if ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null | grep -q .; then
+        if [ -n "$(ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null)" ]; then
             die "port $LAB_SSH_PORT is in use by something else: $(ss -Hltnp "sport = :$LAB_SSH_PORT" | tr -s ' ')"
         fi
         say "starting sshd on 127.0.0.1:$LAB_SSH_PORT"
@@ -365,6 +437,7 @@ cmd_down() {
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
+    wait_reaped
     local p
     p=$(pgrep -x dnsmasq -u libvirt-dnsmasq 2> /dev/null | tr '\n' ' ' || true)
     [ -z "$p" ] || say "warning: dnsmasq still running: $p"
@@ -382,13 +455,16 @@ cmd_status() {
         fi
     done
     if pid_of libvirtd > /dev/null && libvirtd_answers; then
-        printf '%-10s %s\n' network "$(virsh_q net-info default 2> /dev/null | awk '/^Active:/{print ($2=="yes")?"default active":"default inactive"}')"
-        printf '%-10s %s\n' pool "$(virsh_q pool-info default 2> /dev/null | awk '/^State:/{print "default " $2}')"
+        local net pool
+        net=$(info_field Active net-info default)
+        pool=$(info_field State pool-info default)
+        printf '%-10s default %s\n' network "$([ "$net" = yes ] && echo active || echo "${net:-missing}")"
+        printf '%-10s default %s\n' pool "${pool:-missing}"
         for d in $LAB_VMS; do
             printf '%-10s %s\n' "$d" "$(virsh_q domstate "$d" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
         done
-        virsh_q net-info default 2> /dev/null | grep -Eq '^Active: +yes' || ok=1
-        virsh_q pool-info default 2> /dev/null | grep -Eq '^State: +running' || ok=1
+        [ "$net" = yes ] || ok=1
+        [ "$pool" = running ] || ok=1
     else
         printf '%-10s %s\n' libvirt "not answering"; ok=1
     fi
@@ -397,7 +473,7 @@ cmd_status() {
 }
 
 cmd_env() {
-    local home=${HOME:-/root} v
+    local home=$ROOT_HOME v
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done

@@ -1,0 +1,196 @@
+/* virtdeck - entry point: options, config, connections, then the UI
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "conf.h"
+#include "conn.h"
+#include "dump.h"
+#include "ui/app.h"
+
+struct options {
+    char **connect;
+    gboolean demo;
+    gboolean dump;
+    gboolean stats;
+    gboolean version;
+    char *config;
+    char *theme;
+    gboolean ascii;
+};
+
+static char *
+demo_uri(void)
+{
+    static const char *const paths[] = { VD_DATADIR "/demo.xml", VD_SRCDATADIR "/demo.xml" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        if (g_file_test(paths[i], G_FILE_TEST_IS_REGULAR)) {
+            g_autofree char *abs = g_canonicalize_filename(paths[i], NULL);
+            return g_strconcat("test://", abs, NULL);
+        }
+    }
+    return g_strdup("test:///default");
+}
+
+/* The URIs to open and their saved names (NULL when given on the command
+ * line); *note gets a translated remark for the status line. */
+static void
+choose_uris(const struct options *o, const struct vd_config *cfg, GPtrArray *uris,
+            GPtrArray *names, char **note)
+{
+    const char *env = g_getenv("LIBVIRT_DEFAULT_URI");
+
+    for (guint i = 0; o->connect && o->connect[i]; i++) {
+        g_ptr_array_add(uris, g_strdup(o->connect[i]));
+        g_ptr_array_add(names, NULL);
+    }
+    if (o->demo) {
+        g_ptr_array_add(uris, demo_uri());
+        g_ptr_array_add(names, NULL);
+    }
+    if (uris->len)
+        return;
+    for (guint i = 0; cfg && i < cfg->conns->len; i++) {
+        const struct vd_saved_conn *sc = g_ptr_array_index(cfg->conns, i);
+        if (!sc->autoconnect)
+            continue;
+        g_ptr_array_add(uris, g_strdup(sc->uri));
+        g_ptr_array_add(names, g_strdup(sc->name));
+    }
+    if (uris->len)
+        return;
+    if (env && *env) {
+        g_ptr_array_add(uris, g_strdup(env));
+    } else if (g_file_test("/run/libvirt/libvirt-sock", G_FILE_TEST_EXISTS)) {
+        g_ptr_array_add(uris, g_strdup("qemu:///system"));
+    } else {
+        g_ptr_array_add(uris, demo_uri());
+        *note = g_strdup(_("No local libvirtd found: showing the demo host. "
+                           "Add a connection with F2 or start with -c URI."));
+    }
+    g_ptr_array_add(names, NULL);
+}
+
+static int
+run_dump(GPtrArray *uris, bool stats)
+{
+    int rc = 0;
+
+    for (guint i = 0; i < uris->len; i++) {
+        const char *uri = g_ptr_array_index(uris, i);
+        g_autofree char *error = NULL;
+        struct vd_host_snap *s = vd_conn_fetch_once(uri, &error);
+
+        if (!s) {
+            fprintf(stderr, _("virtdeck: cannot connect to %1$s: %2$s\n"), uri,
+                    error ? error : _("unknown error"));
+            rc = 1;
+            continue;
+        }
+        vd_dump_host(stdout, s, stats);
+        vd_host_snap_unref(s);
+    }
+    fflush(stdout);
+    return rc;
+}
+
+static bool
+parse_options(int *argc, char ***argv, struct options *o)
+{
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &o->connect,
+          N_("Connect to a libvirt URI (repeatable)"), N_("URI") },
+        { "demo", 0, 0, G_OPTION_ARG_NONE, &o->demo,
+          N_("Show the demo host (libvirt's test driver)"), NULL },
+        { "dump", 0, 0, G_OPTION_ARG_NONE, &o->dump,
+          N_("Print hosts and domains as text and exit"), NULL },
+        { "stats", 0, 0, G_OPTION_ARG_NONE, &o->stats,
+          N_("With --dump: also print RPC counters"), NULL },
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, &o->config,
+          N_("Use this configuration file"), N_("FILE") },
+        { "theme", 0, 0, G_OPTION_ARG_STRING, &o->theme,
+          N_("Colour theme (file name without .theme)"), N_("NAME") },
+        { "ascii", 0, 0, G_OPTION_ARG_NONE, &o->ascii,
+          N_("Draw with ASCII characters only"), NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &o->version,
+          N_("Print the version and exit"), NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_autoptr(GError) err = NULL;
+
+    g_option_context_set_summary(ctx, _("Manage libvirt hosts, virtual machines and containers."));
+    g_option_context_add_main_entries(ctx, entries, PACKAGE);
+    if (!g_option_context_parse(ctx, argc, argv, &err)) {
+        fprintf(stderr, "virtdeck: %s\n", err->message);
+        return false;
+    }
+    return true;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct options o = { 0 };
+    g_autofree char *config_path = NULL;
+    g_autofree char *warning = NULL;
+    g_autofree char *note = NULL;
+    g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    struct vd_config *cfg;
+    struct ui_app *app;
+    int rc;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(PACKAGE, "UTF-8");
+    textdomain(PACKAGE);
+
+    if (!parse_options(&argc, &argv, &o))
+        return 2;
+    if (o.version) {
+        printf("virtdeck %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    config_path = o.config ? g_strdup(o.config) : vd_config_default_path();
+    cfg = vd_config_load(config_path, &warning);
+    choose_uris(&o, cfg, uris, names, &note);
+    vd_conn_global_init();
+
+    if (o.dump) {
+        if (warning)
+            fprintf(stderr, "virtdeck: %s\n", warning);
+        rc = run_dump(uris, o.stats);
+        vd_config_free(cfg);
+        return rc;
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "virtdeck: %s\n", _("the terminal UI needs a terminal (use --dump for text)"));
+        vd_config_free(cfg);
+        return 2;
+    }
+
+    app = ui_app_new(cfg);
+    for (guint i = 0; i < uris->len; i++)
+        ui_app_add_host(app, g_ptr_array_index(uris, i), g_ptr_array_index(names, i));
+    ui_app_select_host(app, 0);
+    if (warning)
+        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", warning);
+    else if (note)
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", note);
+    else if (!app->status)
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Press ? or F1 for help, q to quit."));
+    rc = ui_app_run(app, o.theme ? o.theme : cfg ? cfg->theme : NULL, o.ascii);
+    ui_app_free(app);
+    vd_config_free(cfg);
+    g_strfreev(o.connect);
+    g_free(o.config);
+    g_free(o.theme);
+    return rc;
+}
