@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "ui/draw.h"
 #include "ui/term.h"
 #include "ui/views.h"
+
+static void restore_stderr(int saved);
 
 static const struct ui_view *const views[] = { &ui_view_hosts, &ui_view_domains };
 
@@ -50,6 +53,7 @@ host_free(gpointer p)
         vd_host_snap_unref(h->snap);
     g_hash_table_unref(h->marks);
     g_free(h->name);
+    g_free(h->sel_uuid);
     g_free(h);
 }
 
@@ -67,6 +71,8 @@ ui_app_new(struct vd_config *cfg)
     app->tree_rows = g_array_new(FALSE, FALSE, sizeof(struct ui_tree_row));
     app->focus = UI_FOCUS_DOMAINS;
     app->status_slot = VD_C_STATUS_INFO;
+    app->saved_stderr = -1;
+    app->doms_host = -1;
     app->keymap = ui_keymap_new();
     app->conn_opt.refresh_ms = (cfg && cfg->refresh_s ? cfg->refresh_s : 5) * 1000;
     app->conn_opt.not_responding_ms = 2500;
@@ -89,6 +95,7 @@ ui_app_free(struct ui_app *app)
         drop_source(&app->sources[i]);
     drop_source(&app->redraw_src);
     ui_dialog_free(app->dialog);
+    restore_stderr(app->saved_stderr);
     ui_list_clear(&app->tree);
     ui_list_clear(&app->doms);
     g_ptr_array_unref(app->hosts);
@@ -445,6 +452,15 @@ ui_app_queue_redraw(struct ui_app *app)
 }
 
 void
+ui_app_open_dialog(struct ui_app *app, struct ui_dialog *d)
+{
+    /* a dialog still open here is the one whose callback is running:
+     * app_key() frees it when the callback returns */
+    app->dialog = d;
+    ui_app_queue_redraw(app);
+}
+
+void
 ui_app_handle_flags(struct ui_app *app, unsigned flags)
 {
     if (flags & UI_QUIT) {
@@ -512,9 +528,11 @@ app_key(struct ui_app *app, ui_key k)
         return UI_OK;
     }
     if (app->dialog) {
-        if (ui_dialog_key(app->dialog, k)) {
-            struct ui_dialog *d = app->dialog;
-            app->dialog = NULL;
+        struct ui_dialog *d = app->dialog;
+        /* the dialog's done callback may have opened the next one */
+        if (ui_dialog_key(d, k)) {
+            if (app->dialog == d)
+                app->dialog = NULL;
             ui_dialog_free(d);
         }
         return UI_REDRAW;
@@ -556,11 +574,14 @@ on_stdin(gint fd, GIOCondition cond, gpointer user)
         g_main_loop_quit(app->loop);
         return G_SOURCE_CONTINUE;
     }
-    while ((rc = get_wch(&wch)) != ERR) {
+    /* bounded: curses may push keys back (KEY_RESIZE) while we read */
+    for (int n = 0; n < 4096 && (rc = get_wch(&wch)) != ERR; n++) {
         ui_key k = normalize_key(rc, wch);
 
         if (k == (UI_KEY_FN | KEY_RESIZE)) {
-            do_resize(app);
+            /* curses has already resized (resizeterm pushes this key) */
+            compute_layout(app);
+            flags |= UI_REDRAW;
             continue;
         }
         if (k == (UI_KEY_FN | KEY_MOUSE))
@@ -589,8 +610,47 @@ on_quit_signal(gpointer user)
     return G_SOURCE_CONTINUE;
 }
 
-int
-ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
+/* While curses owns the terminal, stray writes to stderr (libxml2's and
+ * libvirt's default error printers, g_warning) would scroll and corrupt the
+ * screen: send them to $XDG_STATE_HOME/virtdeck/stderr.log instead.
+ * Returns the saved stderr, -1 if nothing was redirected. */
+static int
+redirect_stderr(void)
+{
+    g_autofree char *dir = g_build_filename(g_get_user_state_dir(), "virtdeck", NULL);
+    g_autofree char *path = g_build_filename(dir, "stderr.log", NULL);
+    int saved, fd;
+
+    if (!isatty(STDERR_FILENO))
+        return -1;
+    g_mkdir_with_parents(dir, 0700);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    saved = dup(STDERR_FILENO);
+    if (saved < 0 || dup2(fd, STDERR_FILENO) < 0) {
+        close(fd);
+        if (saved >= 0)
+            close(saved);
+        return -1;
+    }
+    close(fd);
+    return saved;
+}
+
+static void
+restore_stderr(int saved)
+{
+    if (saved < 0)
+        return;
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+}
+
+bool
+ui_app_start_terminal(struct ui_app *app, const char *theme, bool force_ascii)
 {
     g_autofree char *warning = NULL;
     const char *no_color = g_getenv("NO_COLOR");
@@ -605,8 +665,9 @@ ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
     set_escdelay(100);
     if (!initscr()) {
         g_printerr("virtdeck: %s\n", _("cannot initialise the terminal"));
-        return 1;
+        return false;
     }
+    app->saved_stderr = redirect_stderr();
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -623,7 +684,12 @@ ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
     ui_theme_init(theme, app->use_color, &warning);
     if (warning)
         ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", warning);
+    return true;
+}
 
+int
+ui_app_run(struct ui_app *app)
+{
     app->sources[SRC_STDIN] = attach(app, g_unix_fd_source_new(STDIN_FILENO,
                                                                 G_IO_IN | G_IO_HUP | G_IO_ERR),
                                      (GSourceFunc)(void (*)(void))on_stdin, app);
@@ -633,5 +699,7 @@ ui_app_run(struct ui_app *app, const char *theme, bool force_ascii)
     ui_app_queue_redraw(app);
     g_main_loop_run(app->loop);
     endwin();
+    restore_stderr(app->saved_stderr);
+    app->saved_stderr = -1;
     return app->exit_code;
 }

@@ -25,6 +25,7 @@ struct ui_host {
     enum vd_host_state last_state;
     GHashTable *marks;              /* domain UUID -> (set) */
     char *name;                     /* saved connection name or NULL */
+    char *sel_uuid;                 /* domain selected when we left this host */
     guint index;
 };
 
@@ -69,6 +70,7 @@ struct ui_app {
     GArray *tree_rows;              /* struct ui_tree_row */
     struct ui_list tree;
     struct ui_list doms;
+    int doms_host;                  /* host the domain list shows, -1 none */
     char *dom_empty;                /* text shown by an empty domain list */
     char *dom_msg;                  /* host problem shown above the domain list */
 
@@ -86,6 +88,7 @@ struct ui_app {
     GSource *redraw_src;
     GSource *sources[5];
     int exit_code;
+    int saved_stderr;               /* the terminal's stderr while curses runs */
 };
 
 struct ui_app *ui_app_new(struct vd_config *cfg);
@@ -93,8 +96,10 @@ void ui_app_free(struct ui_app *app);
 /* Open a connection and add it as a host; returns its index. */
 guint ui_app_add_host(struct ui_app *app, const char *uri, const char *name);
 void ui_app_set_status(struct ui_app *app, enum vd_color slot, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-/* initscr, theme, main loop until quit, endwin. Returns the exit code. */
-int ui_app_run(struct ui_app *app, const char *theme, bool force_ascii);
+/* initscr, theme, stderr to a log file. Before adding hosts. */
+bool ui_app_start_terminal(struct ui_app *app, const char *theme, bool force_ascii);
+/* The main loop until quit, then endwin. Returns the exit code. */
+int ui_app_run(struct ui_app *app);
 
 /* Schedule a redraw (coalesced into one idle source). */
 void ui_app_queue_redraw(struct ui_app *app);
@@ -104,6 +109,9 @@ struct ui_host *ui_app_host(const struct ui_app *app);   /* selected, may be NUL
 /* Saved name, else hostname, else URI; the URI when two hosts share a hostname. */
 const char *ui_host_label(const struct ui_app *app, const struct ui_host *h);
 void ui_app_select_host(struct ui_app *app, guint index);
+/* Show a modal dialog (app takes it). Commands run only while no dialog is
+ * open; a dialog's done callback may open the next one. */
+void ui_app_open_dialog(struct ui_app *app, struct ui_dialog *d);
 /* Apply flags returned by a handler. */
 void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 

@@ -196,8 +196,7 @@ confirm(struct ui_app *app, struct plan *p, const char *skipped)
     ui_dialog_add_hotkey(d, 'n', CONFIRM_NO);
     ui_dialog_add_hotkey(d, 'N', CONFIRM_NO);
     ui_dialog_set_callbacks(d, NULL, confirm_done, p, plan_free);
-    ui_dialog_free(app->dialog);
-    app->dialog = d;
+    ui_app_open_dialog(app, d);
 }
 
 static unsigned
@@ -436,8 +435,7 @@ cmd_show_message(struct ui_app *app, enum ui_cmd cmd)
     d = ui_dialog_new(_("Last message"), 76);
     ui_dialog_set_message(d, app->status);
     ui_dialog_add_button(d, _("Close"), 0);
-    ui_dialog_free(app->dialog);
-    app->dialog = d;
+    ui_app_open_dialog(app, d);
     return UI_REDRAW;
 }
 

@@ -133,6 +133,5 @@ ui_connect_dialog_open(struct ui_app *app)
     ui_dialog_add_button(d, _("Cancel"), UI_DIALOG_CANCEL);
     ui_dialog_set_callbacks(d, connect_changed, connect_done, app, NULL);
     update_preview(d);
-    ui_dialog_free(app->dialog);
-    app->dialog = d;
+    ui_app_open_dialog(app, d);
 }

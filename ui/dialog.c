@@ -442,14 +442,18 @@ void
 ui_dialog_draw(const struct ui_dialog *d, int rows, int cols)
 {
     int w = dialog_width(d, cols), inner = w - 4, lw = label_width(d);
-    g_auto(GStrv) msg = ui_wrap(d->message, inner, 0);
+    g_auto(GStrv) msg = NULL;
     g_auto(GStrv) err = ui_wrap(d->error, inner, 3);
-    int h = 2, y, x, n_fields = 0;
+    int h = 2, y, x, n_fields = 0, room;
     attr_t attr = vd_attr(VD_C_DIALOG);
 
     for (guint i = 0; i < d->fields->len; i++)
         if (((struct ui_field *)g_ptr_array_index(d->fields, i))->type != UI_FIELD_BUTTON)
             n_fields++;
+    /* the message gets what the screen has left (long ones end with an ellipsis) */
+    room = rows - 2 - 1 - n_fields - (n_fields ? 1 : 0) - 1
+           - (err[0] ? (int)g_strv_length(err) + 1 : 0);
+    msg = ui_wrap(d->message, inner, MAX(room, 1));
     h += g_strv_length(msg) + (msg[0] ? 1 : 0) + n_fields + (n_fields ? 1 : 0) + 1;
     h += g_strv_length(err) ? g_strv_length(err) + 1 : 0;
     h = MIN(h, rows);

@@ -36,8 +36,23 @@ ui_glyph(enum ui_glyph g)
     return draw_ascii ? glyphs_ascii[g] : glyphs_utf8[g];
 }
 
+/* ASCII stand-ins for the punctuation our own strings use. */
+static wchar_t
+ascii_fallback(gunichar c)
+{
+    switch (c) {
+    case 0x2026: return L'.';                   /* … */
+    case 0x2013: case 0x2014: return L'-';      /* – — */
+    case 0x2018: case 0x2019: return L'\'';
+    case 0x201c: case 0x201d: return L'"';
+    case 0x00a0: return L' ';
+    default: return L'?';
+    }
+}
+
 /* Next character of s as it will be drawn: control bytes, invalid UTF-8 and
- * (in ASCII mode) anything non-ASCII become '?'. Returns the byte length. */
+ * (in ASCII mode) anything non-ASCII become '?'; *wc is 0 for a character
+ * that is not drawn at all. Returns the byte length. */
 static int
 next_char(const char *s, wchar_t *wc, int *width)
 {
@@ -51,8 +66,15 @@ next_char(const char *s, wchar_t *wc, int *width)
     }
     len = g_utf8_next_char(s) - s;
     if (draw_ascii) {
-        *wc = (c >= 0x20 && c < 0x7f) ? (wchar_t)c : L'?';
+        *wc = (c >= 0x20 && c < 0x7f) ? (wchar_t)c : ascii_fallback(c);
         *width = 1;
+        return len;
+    }
+    /* invisible format characters (bidi overrides, joiners) and variation
+     * selectors make terminals disagree about widths: leave them out */
+    if (g_unichar_type(c) == G_UNICODE_FORMAT || (c >= 0xfe00 && c <= 0xfe0f)) {
+        *wc = 0;
+        *width = 0;
         return len;
     }
     *wc = (wchar_t)c;
@@ -101,7 +123,7 @@ ui_draw_text(int y, int x, int w, const char *s, attr_t attr, enum ui_align alig
 {
     g_autofree wchar_t *buf = NULL;
     const char *p = s ? s : "";
-    int n = 0, used = 0, total, x0 = x;
+    int n = 0, used = 0, total, x0 = x, cap;
     wchar_t ell;
     int ell_w;
 
@@ -109,13 +131,15 @@ ui_draw_text(int y, int x, int w, const char *s, attr_t attr, enum ui_align alig
         return 0;
     next_char(ui_glyph(UI_G_ELLIPSIS), &ell, &ell_w);
     total = ui_text_width(p);
-    buf = g_new(wchar_t, w + 2);
-    while (*p) {
+    /* zero-width characters take no cell: room for a few per cell, then stop */
+    cap = 4 * w + 2;
+    buf = g_new(wchar_t, cap + 2);
+    while (*p && n < cap) {
         wchar_t wc;
         int cw;
         p += next_char(p, &wc, &cw);
-        if (cw == 0 && n == 0)
-            continue;           /* a combining mark with nothing to combine with */
+        if (wc == 0 || (cw == 0 && n == 0))
+            continue;           /* hidden, or a combining mark with nothing to combine with */
         if (total > w ? used + cw > w - ell_w : used + cw > w)
             break;
         buf[n++] = wc;

@@ -37,7 +37,7 @@ enum ui_align {
     _(PAUSED,     "\u2016", "=") \
     _(SHUTOFF,    "\u25cb", ".") \
     _(CRASHED,    "\u2716", "!") \
-    _(OTHER,      "\u2022", "?") \
+    _(OTHER,      "\u2022", "*") \
     _(HOST,       "\u25a0", "#") \
     _(CHECK_ON,   "[x]",    "[x]") \
     _(CHECK_OFF,  "[ ]",    "[ ]") \

@@ -83,7 +83,11 @@ ui_help_draw(const struct ui_app *app)
             ui_draw_text(ly, x + 2, w - 4, l->text, vd_attr(l->slot), UI_ALIGN_LEFT, false);
             continue;
         }
-        ui_draw_text(ly, x + 3, keyw, l->keys, vd_attr(VD_C_HELP_KEY), UI_ALIGN_LEFT, false);
+        if (l->keys && *l->keys)
+            ui_draw_text(ly, x + 3, keyw, l->keys, vd_attr(VD_C_HELP_KEY), UI_ALIGN_LEFT, false);
+        else
+            /* TRANSLATORS: help overlay, a command without a key */
+            ui_draw_text(ly, x + 3, keyw, _("(no key)"), vd_attr(VD_C_DIM), UI_ALIGN_LEFT, false);
         ui_draw_text(ly, x + 3 + keyw + 1, w - keyw - 6, l->text, attr, UI_ALIGN_LEFT, false);
     }
 }

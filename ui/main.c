@@ -177,6 +177,11 @@ main(int argc, char **argv)
     }
 
     app = ui_app_new(cfg);
+    if (!ui_app_start_terminal(app, o.theme ? o.theme : cfg ? cfg->theme : NULL, o.ascii)) {
+        ui_app_free(app);
+        vd_config_free(cfg);
+        return 1;
+    }
     for (guint i = 0; i < uris->len; i++)
         ui_app_add_host(app, g_ptr_array_index(uris, i), g_ptr_array_index(names, i));
     ui_app_select_host(app, 0);
@@ -186,7 +191,7 @@ main(int argc, char **argv)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", note);
     else if (!app->status)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Press ? or F1 for help, q to quit."));
-    rc = ui_app_run(app, o.theme ? o.theme : cfg ? cfg->theme : NULL, o.ascii);
+    rc = ui_app_run(app);
     ui_app_free(app);
     vd_config_free(cfg);
     g_strfreev(o.connect);

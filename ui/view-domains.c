@@ -26,7 +26,7 @@ static const struct ui_list_col dom_cols[COL_LAST] = {
     /* TRANSLATORS: short column header for Persistent (4 cells) */
     [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 0, 6, UI_ALIGN_LEFT, true },
     [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 7, UI_ALIGN_RIGHT, true },
-    [COL_UUID] = { N_("UUID"), NULL, 36, 0, 0, 8, UI_ALIGN_LEFT, true },
+    [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 8, UI_ALIGN_LEFT, true },
 };
 
 static const struct vd_domain *
@@ -187,6 +187,19 @@ domains_recalc(struct ui_app *app)
         return;
     }
     problem = host_problem(h->snap);
+    if (app->doms_host != (int)h->index) {
+        /* each host keeps its own selection */
+        if (app->doms_host >= 0 && (guint)app->doms_host < app->hosts->len) {
+            struct ui_host *old = g_ptr_array_index(app->hosts, app->doms_host);
+            g_free(old->sel_uuid);
+            old->sel_uuid = g_strdup(app->doms.sel_key);
+        }
+        g_free(app->doms.sel_key);
+        app->doms.sel_key = g_strdup(h->sel_uuid);
+        app->doms.sel = 0;
+        app->doms.top = 0;
+        app->doms_host = (int)h->index;
+    }
     app->doms.marks = h->marks;
     ui_list_recalc(&app->doms, h->snap);
     if (dom_count(h->snap) == 0)

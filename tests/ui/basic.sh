@@ -29,12 +29,12 @@ mkdir -p "$XDG"
 # never read or write the user's own configuration
 export XDG_CONFIG_HOME="$XDG"
 
-plan 40
+plan 52
 
 # ---- main screen at 80x24 -----------------------------------------------
 ui_start 80 24 -- --demo
 if [ -n "$HAVE_DEMO" ]; then
-    check "main screen shows the demo domains" ui_wait_for "web-frontend"
+    check "main screen shows the demo domains" ui_wait_for "win2022-rdp"
     check "domain count in the title bar" ui_has "14 domains"
 else
     check "main screen shows the test domain" ui_wait_for " test "
@@ -51,11 +51,11 @@ if [ -n "$HAVE_DEMO" ]; then
     ui_keys /
     ui_type k8s
     check "filter prompt shows what is typed" ui_wait_for "Filter: k8s"
-    check "filter narrows the list live" eval '[ "$(ui_right | grep -c "k8s-node")" = 3 ] && ! ui_right | grep -q web-frontend'
+    check "filter narrows the list live" eval '[ "$(ui_right | grep -c "k8s-node")" = 3 ] && ! ui_right | grep -q win2022-rdp'
     ui_keys Enter
     check "Enter keeps the filter (title bar)" ui_wait_for "│ Filter: k8s"
     ui_keys Escape
-    check "Esc restores the full list" eval 'ui_wait_for "web-frontend" && ui_right | grep -q "backup-nas" && ! ui_has "Filter: k8s"'
+    check "Esc restores the full list" eval 'ui_wait_for "win2022-rdp" && ui_right | grep -q "backup-nas" && ! ui_has "Filter: k8s"'
     ui_keys /
     ui_type zzz-nothing
     check "a filter that matches nothing says so" ui_wait_for "No domain matches"
@@ -68,10 +68,12 @@ fi
 # ---- help overlay -------------------------------------------------------
 ui_keys '?'
 check "help overlay opens with ?" ui_wait_for "virtdeck help"
-check "help lists domain actions" ui_has "Force off"
+check "help starts with moving around" ui_has "Move down"
+ui_keys PageDown
+check "help lists domain actions" ui_wait_for "Force off"
 check "help shows the keys of an action" eval 'ui_screen | grep -F "Force off" | grep -q "F9, D"'
-ui_keys PageDown PageDown
-check "help scrolls to the end" ui_wait_for "Quit"
+ui_keys G
+check "help scrolls to the end" ui_wait_for "Repaint the screen"
 ui_keys q
 check "q closes the help (does not quit)" eval 'ui_wait_gone "virtdeck help" && ui_has "F10Quit"'
 
@@ -95,16 +97,15 @@ if [ -n "$HAVE_DEMO" ]; then
     check "sorted by state: a running domain first" eval 'first_row | grep -q running'
     ui_keys O
     check "O reverses: shut off first" eval 'ui_wait_for "State▼" && first_row | grep -q "shut off"'
-    ui_keys F6 F6 F6 F6 F6 F6 F6 F6 F6 F6 F6
-    ui_wait_gone "▼"
-    ui_keys O
+    ui_keys F6 F6 F6 F6 F6 F6
+    check "F6 cycles back to the natural order" eval 'ui_wait_gone "▼" && ! ui_screen | sed -n 2p | grep -q "[▲▼]"'
 else
-    for i in 1 2 3; do skip "sort needs data/demo.xml"; done
+    for i in 1 2 3 4; do skip "sort needs data/demo.xml"; done
 fi
 
 # ---- actions ----------------------------------------------------------------
 if [ -n "$HAVE_DEMO" ]; then
-    ui_keys g
+    ui_keys O g
     ui_wait_for "backup-nas"
     check "first row is backup-nas (shut off)" eval 'ui_right | sed -n 2p | grep -q "backup-nas.*shut off"'
     ui_keys s
@@ -124,7 +125,7 @@ if [ -n "$HAVE_DEMO" ]; then
     ui_keys Space Space
     check "Space marks two domains" ui_wait_for "2 marked"
     ui_keys s
-    check "s starts both marked domains" eval 'ui_wait_for "Started backup-nas, build-runner" && ui_wait_row build-runner running'
+    check "s starts both marked domains" eval 'ui_wait_for "Started backup-nas, build-runner" && ui_wait_row build-runn running'
     ui_keys Escape
     check "Esc clears the marks" ui_wait_gone "marked"
 else
@@ -149,6 +150,12 @@ ui_keys 1
 check "1 goes back to the first host" ui_wait_for "1 domain,"
 ui_keys 2
 check "2 selects the second host" eval 'ui_wait_gone "1 domain," && ui_has "test:///default"'
+if [ -n "$HAVE_DEMO" ]; then
+    ui_keys j j j 1 2 s
+    check "each host keeps its selection" ui_wait_for "ct-nginx: already running"
+else
+    skip "needs data/demo.xml"
+fi
 ui_keys q
 
 # ---- add connection ----------------------------------------------------------

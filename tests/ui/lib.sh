@@ -14,7 +14,8 @@ VD_BIN=${VD_BIN:-./virtdeck}
 VD_SRCDIR=${VD_SRCDIR:-.}
 UI_TIMEOUT=${UI_TIMEOUT:-10}
 UI_SOCKET="vdui-$$"
-UI_SESSION="vd"
+UI_SESSION=""
+_ui_n=0
 UI_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/vdui.XXXXXX")
 _tap_n=0
 _tap_failed=0
@@ -64,16 +65,21 @@ ui_start() {
     done
     _args=""
     for _a in "$@"; do _args="$_args $(printf '%q' "$_a")"; done
-    _tmux kill-session -t "$UI_SESSION" 2>/dev/null
+    # a new session first, then the old one goes: killing the last session
+    # would stop the server while the new one is being created
+    _ui_old=$UI_SESSION
+    _ui_n=$((_ui_n + 1))
+    UI_SESSION="vd$_ui_n"
     _tmux new-session -d -s "$UI_SESSION" -x "$_w" -y "$_h" \
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $_env $(printf '%q' "$VD_BIN") $_args; echo VIRTDECK-EXITED \$?; sleep 600"
+    [ -n "$_ui_old" ] && _tmux kill-session -t "$_ui_old" 2>/dev/null
     _tmux set-option -t "$UI_SESSION" status off >/dev/null
     _tmux set-option -t "$UI_SESSION" window-size manual >/dev/null 2>&1
     _tmux resize-window -t "$UI_SESSION" -x "$_w" -y "$_h" >/dev/null 2>&1
 }
 
 ui_screen() {
-    _tmux capture-pane -p -t "$UI_SESSION"
+    _tmux capture-pane -p -t "$UI_SESSION" 2>/dev/null
 }
 
 # ui_wait_for TEXT [TIMEOUT]: poll the screen every 50 ms until TEXT shows.
@@ -147,4 +153,11 @@ ui_pid() {
 # CPU ticks (user + system) the process used so far.
 ui_cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# ui_click X Y: a left click at 0-based cell (X, Y), as an SGR (1006) mouse
+# report, which is what terminfo's xterm-256color announces (kmous=\E[<).
+ui_click() {
+    _tmux send-keys -t "$UI_SESSION" -l -- "$(printf '\033[<0;%d;%dM' $(($1 + 1)) $(($2 + 1)))"
+    _tmux send-keys -t "$UI_SESSION" -l -- "$(printf '\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)))"
 }
