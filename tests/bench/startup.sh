@@ -21,9 +21,9 @@ undefine_all() {
 }
 cleanup() { undefine_all; rm -rf "$tmp"; }
 
-define() {  # count
-    local want=$1 i
-    for i in $(seq 0 $((want - 1))); do
+define() {  # from to: defines vdbench-FROM .. vdbench-(TO-1)
+    local i
+    for i in $(seq "$1" $(($2 - 1))); do
         printf "<domain type='qemu'><name>vdbench-%04d</name><memory unit='MiB'>%d</memory><vcpu>%d</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>\n" \
             "$i" $((64 * (1 + i % 4))) $((1 + i % 4)) > "$tmp/d$i.xml"
         echo "define $tmp/d$i.xml"
@@ -47,9 +47,9 @@ rpc_per_refresh() {
 gcc -O2 -o "$tmp/bulkstats" "$top/tests/bench/bulkstats.c" $(pkg-config --cflags --libs libvirt)
 undefine_all
 
-define 10
+define 0 10
 rpc10=$(rpc_per_refresh)
-define "$n"
+define 10 "$n"
 total=$(virsh -c "$uri" list --all --name | grep -c .)
 rpcn=$(rpc_per_refresh)
 
