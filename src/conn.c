@@ -5,6 +5,8 @@
 #include <string.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/xmlerror.h>
+#include <libxml/globals.h>
 
 #include "conn.h"
 #include "i18n.h"
@@ -47,6 +49,8 @@ struct vd_conn {
     virConnectPtr vc;
     int lifecycle_id;
     bool is_container_driver;
+    bool is_test_driver;         /* test:///: domain type read from the XML once */
+    GHashTable *test_types;      /* uuid -> GINT_TO_POINTER(1 + container) */
     bool was_connected;
     guint backoff_s;
     guint rpc;                   /* calls during the current refresh */
@@ -75,6 +79,8 @@ conn_unref(struct vd_conn *c)
     }
     g_async_queue_unref(c->jobs);
     vd_host_snap_unref(c->snap);
+    if (c->test_types)
+        g_hash_table_unref(c->test_types);
     g_mutex_clear(&c->lock);
     if (c->ui_ctx)
         g_main_context_unref(c->ui_ctx);
@@ -97,6 +103,20 @@ ignore_libvirt_error(void *opaque, virErrorPtr err)
      * print them on the terminal we draw on. */
 }
 
+static void
+silent_xml_error(void *ctx, const char *msg, ...)
+{
+    /* libxml2 (used by libvirt's test driver) prints I/O warnings to stderr,
+     * which is our screen; libvirt reports the error itself. */
+}
+
+static void
+silence_xml(void)
+{
+    xmlSetGenericErrorFunc(NULL, silent_xml_error);
+    xmlThrDefSetGenericErrorFunc(NULL, silent_xml_error);
+}
+
 static gpointer
 event_loop_thread(gpointer data)
 {
@@ -112,6 +132,7 @@ vd_conn_global_init(void)
 
     if (g_once_init_enter(&once)) {
         virSetErrorFunc(NULL, ignore_libvirt_error);
+        silence_xml();
         virInitialize();
         virEventRegisterDefaultImpl();
         g_thread_unref(g_thread_new("vd-libvirt-events", event_loop_thread, NULL));
@@ -221,6 +242,29 @@ list_uuids(struct vd_conn *c, unsigned int flags, GHashTable *set)
     return n;
 }
 
+/* The test driver mixes VMs and containers on one connection and reports
+ * every OS type as "linux": read <domain type='lxc'> once per domain. The
+ * driver runs in-process, so this costs no round trip. */
+static bool
+test_domain_is_container(struct vd_conn *c, virDomainPtr dom, const char *uuid)
+{
+    gpointer v;
+    char *xml;
+    bool ct;
+
+    if (!c->test_types)
+        c->test_types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    v = g_hash_table_lookup(c->test_types, uuid);
+    if (v)
+        return GPOINTER_TO_INT(v) == 2;
+    c->rpc++;
+    xml = virDomainGetXMLDesc(dom, 0);
+    ct = xml && (g_str_has_prefix(xml, "<domain type='lxc'") || g_str_has_prefix(xml, "<domain type=\"lxc\""));
+    free(xml);
+    g_hash_table_insert(c->test_types, g_strdup(uuid), GINT_TO_POINTER(ct ? 2 : 1));
+    return ct;
+}
+
 static struct vd_domain *
 domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
 {
@@ -231,6 +275,8 @@ domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
     virDomainGetUUIDString(dom, d->uuid);
     d->id = id == (unsigned int)-1 ? -1 : (int)id;
     d->container = c->is_container_driver;
+    if (c->is_test_driver)
+        d->container = test_domain_is_container(c, dom, d->uuid);
     return d;
 }
 
@@ -453,6 +499,7 @@ fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
     g_free(s->driver);
     s->driver = type ? vd_sanitize(type) : NULL;
     c->is_container_driver = type && g_ascii_strcasecmp(type, "LXC") == 0;
+    c->is_test_driver = type && g_ascii_strcasecmp(type, "TEST") == 0;
     if (virNodeGetInfo(c->vc, &ni) == 0) {
         s->cpus = ni.cpus;
         s->mem_kib = ni.memory;
@@ -695,6 +742,7 @@ worker(gpointer data)
 {
     struct vd_conn *c = data;
 
+    silence_xml();
     while (!g_atomic_int_get(&c->quit)) {
         struct job *j;
         guint64 wait_ms;
@@ -883,6 +931,7 @@ vd_conn_fetch_once(const char *uri, char **error)
     c->snap = vd_host_snap_new(uri);
     c->lifecycle_id = -1;
     virSetErrorFunc(NULL, ignore_libvirt_error);
+    silence_xml();
     c->vc = open_conn(uri);
     if (!c->vc) {
         *error = last_error();

@@ -117,9 +117,16 @@ action_targets(struct ui_app *app)
 
     if (!h || !h->snap->domains)
         return out;
-    if (g_hash_table_size(h->marks) > 0) {
-        for (guint i = 0; i < h->snap->domains->len; i++) {
-            struct vd_domain *d = g_ptr_array_index(h->snap->domains, i);
+    /* marked rows that the filter shows: an action never reaches a domain
+     * the user cannot see */
+    if (g_hash_table_size(h->marks) > 0 && app->doms.vis) {
+        for (guint i = 0; i < app->doms.vis->len; i++) {
+            guint row = g_array_index(app->doms.vis, guint, i);
+            struct vd_domain *d;
+
+            if (row >= h->snap->domains->len)
+                continue;
+            d = g_ptr_array_index(h->snap->domains, row);
             if (g_hash_table_contains(h->marks, d->uuid))
                 g_ptr_array_add(out, d);
         }

@@ -62,7 +62,10 @@ dom_cell(const void *data, guint row, int col)
 
     switch (col) {
     case COL_NAME: return g_strdup(d->name);
-    case COL_STATE: return g_strdup(vd_dom_state_name(d->state));
+    case COL_STATE:
+        if (d->managed_save && !vd_dom_is_active(d))
+            return g_strdup(_("saved"));
+        return g_strdup(vd_dom_state_name(d->state));
     /* TRANSLATORS: domain type: virtual machine / container, 2-4 cells */
     case COL_TYPE: return g_strdup(d->container ? C_("type", "CT") : C_("type", "VM"));
     case COL_VCPUS: return g_strdup_printf("%u", d->vcpus);
