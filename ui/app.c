@@ -671,6 +671,16 @@ ui_app_start_terminal(struct ui_app *app, const char *theme, bool force_ascii)
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
+    /* Home/End as sent by tmux, screen, rxvt and the Linux console whatever
+     * TERM claims (terminfo's xterm entry only knows \EOH/\EOF) */
+    define_key("\033[1~", KEY_HOME);
+    define_key("\033[4~", KEY_END);
+    define_key("\033[7~", KEY_HOME);
+    define_key("\033[8~", KEY_END);
+    define_key("\033[H", KEY_HOME);
+    define_key("\033[F", KEY_END);
+    define_key("\033OH", KEY_HOME);
+    define_key("\033OF", KEY_END);
     nodelay(stdscr, TRUE);
     leaveok(stdscr, TRUE);
     curs_set(0);
