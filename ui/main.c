@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "i18n.h"
 #include "conf.h"
@@ -24,6 +26,41 @@ struct options {
     gboolean ascii;
 };
 
+#ifdef VD_BUILDLOCALEDIR
+/* Does DIR hold our catalog for one of the user's languages? */
+static bool
+has_catalog(const char *dir)
+{
+    for (const char *const *l = g_get_language_names(); *l; l++) {
+        g_autofree char *mo = NULL;
+
+        if (strcmp(*l, "C") == 0 || strcmp(*l, "POSIX") == 0)
+            break;
+        mo = g_strdup_printf("%s/%s/LC_MESSAGES/%s.mo", dir, *l, PACKAGE);
+        if (g_file_test(mo, G_FILE_TEST_IS_REGULAR))
+            return true;
+    }
+    return false;
+}
+#endif
+
+/* Where the message catalogs are: $VIRTDECK_LOCALEDIR, else the installed
+ * ones, else (./virtdeck run before `make install`) the build tree's
+ * locale/ that `make` fills from po/. */
+static const char *
+locale_dir(void)
+{
+    const char *env = g_getenv("VIRTDECK_LOCALEDIR");
+
+    if (env && *env)
+        return env;
+#ifdef VD_BUILDLOCALEDIR
+    if (!has_catalog(LOCALEDIR) && has_catalog(VD_BUILDLOCALEDIR))
+        return VD_BUILDLOCALEDIR;
+#endif
+    return LOCALEDIR;
+}
+
 static char *
 demo_uri(void)
 {
@@ -36,6 +73,32 @@ demo_uri(void)
         }
     }
     return g_strdup("test:///default");
+}
+
+/* Whether a local libvirtd (monolithic or modular virtqemud) accepts a
+ * connection on its socket. connect() on a unix socket answers at once: a
+ * stale socket file gives ECONNREFUSED. */
+static bool
+local_libvirtd_answers(void)
+{
+    static const char *const socks[] = {
+        "/run/libvirt/libvirt-sock", "/run/libvirt/virtqemud-sock",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(socks); i++) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        bool ok;
+
+        if (fd < 0)
+            return false;
+        g_strlcpy(sa.sun_path, socks[i], sizeof sa.sun_path);
+        ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        close(fd);
+        if (ok)
+            return true;
+    }
+    return false;
 }
 
 /* The URIs to open and their saved names (NULL when given on the command
@@ -67,7 +130,7 @@ choose_uris(const struct options *o, const struct vd_config *cfg, GPtrArray *uri
         return;
     if (env && *env) {
         g_ptr_array_add(uris, g_strdup(env));
-    } else if (g_file_test("/run/libvirt/libvirt-sock", G_FILE_TEST_EXISTS)) {
+    } else if (local_libvirtd_answers()) {
         g_ptr_array_add(uris, g_strdup("qemu:///system"));
     } else {
         g_ptr_array_add(uris, demo_uri());
@@ -148,7 +211,7 @@ main(int argc, char **argv)
     int rc;
 
     setlocale(LC_ALL, "");
-    bindtextdomain(PACKAGE, LOCALEDIR);
+    bindtextdomain(PACKAGE, locale_dir());
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
 

@@ -115,8 +115,8 @@ vd_check "s: vdlab1 running again" \
 vd_keys m
 vd_check "m: virsh says shut off with 'Managed save: yes'" \
     eval 'lab_wait_domstate "$U" vdlab1 "shut off" 60 && [ "$(lab_dominfo "$U" vdlab1 "Managed save")" = yes ]'
-vd_check "m: the screen shows 'Saved vdlab1' and shut off" \
-    eval 'vd_wait_for "Saved vdlab1" && vd_wait_row vdlab1 "shut off"'
+vd_check "m: the screen shows 'Saved vdlab1' and the row says saved" \
+    eval 'vd_wait_for "Saved vdlab1" && vd_wait_row vdlab1 saved'
 vd_keys S
 vd_check "S: restored, virsh running and 'Managed save: no'" \
     eval 'lab_wait_domstate "$U" vdlab1 running 60 && [ "$(lab_dominfo "$U" vdlab1 "Managed save")" = no ]'

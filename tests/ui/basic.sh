@@ -96,7 +96,7 @@ if [ -n "$HAVE_DEMO" ]; then
     check "F6 twice sorts by state (indicator)" ui_wait_for "State▲"
     check "sorted by state: a running domain first" eval 'first_row | grep -q running'
     ui_keys O
-    check "O reverses: shut off first" eval 'ui_wait_for "State▼" && first_row | grep -q "shut off"'
+    check "O reverses: shut off first" eval 'ui_wait_for "State▼" && first_row | grep -qE "shut off|saved"'
     ui_keys F6 F6 F6 F6 F6 F6
     check "F6 cycles back to the natural order" eval 'ui_wait_gone "▼" && ! ui_screen | sed -n 2p | grep -q "[▲▼]"'
 else
@@ -107,7 +107,7 @@ fi
 if [ -n "$HAVE_DEMO" ]; then
     ui_keys O g
     ui_wait_for "backup-nas"
-    check "first row is backup-nas (shut off)" eval 'ui_right | sed -n 2p | grep -q "backup-nas.*shut off"'
+    check "first row is backup-nas (shut off with a managed save: saved)" eval 'ui_right | sed -n 2p | grep -q "backup-nas.*saved"'
     ui_keys s
     check "s starts it" eval 'ui_wait_for "Started backup-nas" && ui_wait_row backup-nas running'
     ui_keys p

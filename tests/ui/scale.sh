@@ -15,7 +15,7 @@ export XDG_CONFIG_HOME="$UI_TMPDIR/xdg" XDG_STATE_HOME="$UI_TMPDIR/state"
 HOST="$UI_TMPDIR/host1000.xml"
 bash "$VD_SRCDIR/tests/lab/mkhost1000.sh" "$HOST" 1000
 
-plan 9
+plan 8
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
