@@ -344,15 +344,15 @@ static const struct {
     int drop;               /* dropped first when the bar does not fit: highest */
 } fkeys[] = {
     /* TRANSLATORS: F-key bar labels: keep them short (6 cells) */
-    { UI_CMD_HELP, N_("Help"), 2 },
-    { UI_CMD_ADD_CONNECTION, N_("Conn"), 4 },
-    { UI_CMD_FILTER, N_("Filter"), 3 },
-    { UI_CMD_RECONNECT, N_("Reconn"), 6 },
-    { UI_BIND_ACTION(VD_ACTION_START), N_("Start"), 1 },
-    { UI_CMD_SORT_NEXT, N_("Sort"), 5 },
-    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), N_("Shutdn"), 1 },
-    { UI_BIND_ACTION(VD_ACTION_DESTROY), N_("Kill"), 1 },
-    { UI_CMD_QUIT, N_("Quit"), 0 },
+    { UI_CMD_HELP, NC_("fkey", "Help"), 2 },
+    { UI_CMD_ADD_CONNECTION, NC_("fkey", "Conn"), 4 },
+    { UI_CMD_FILTER, NC_("fkey", "Filter"), 3 },
+    { UI_CMD_RECONNECT, NC_("fkey", "Reconn"), 6 },
+    { UI_BIND_ACTION(VD_ACTION_START), NC_("fkey", "Start"), 1 },
+    { UI_CMD_SORT_NEXT, NC_("fkey", "Sort"), 5 },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), NC_("fkey", "Shutdn"), 1 },
+    { UI_BIND_ACTION(VD_ACTION_DESTROY), NC_("fkey", "Kill"), 1 },
+    { UI_CMD_QUIT, NC_("fkey", "Quit"), 0 },
 };
 
 static int
@@ -371,7 +371,7 @@ draw_fkeys(const struct ui_app *app)
     ui_draw_fill(y, 0, cols, vd_attr(VD_C_FKEY_LABEL));
     for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
         keys[i] = ui_keymap_label(app->keymap, fkeys[i].binding, true);
-        width[i] = keys[i] ? fkey_item_width(keys[i], _(fkeys[i].label)) : 0;
+        width[i] = keys[i] ? fkey_item_width(keys[i], vd_pgettext_rt("fkey", fkeys[i].label)) : 0;
         total += width[i];
     }
     /* drop the least useful items until the bar fits */
@@ -387,7 +387,7 @@ draw_fkeys(const struct ui_app *app)
         if (width[i] && x + width[i] <= cols) {
             int kw = ui_draw_text(y, x, cols - x, keys[i], vd_attr(VD_C_FKEY_KEY),
                                   UI_ALIGN_LEFT, false);
-            ui_draw_text(y, x + kw, width[i] - kw, _(fkeys[i].label), vd_attr(VD_C_FKEY_LABEL),
+            ui_draw_text(y, x + kw, width[i] - kw, vd_pgettext_rt("fkey", fkeys[i].label), vd_attr(VD_C_FKEY_LABEL),
                          UI_ALIGN_LEFT, true);
             x += width[i];
         }

@@ -173,6 +173,48 @@ confirm_done(struct ui_dialog *d, int result, gpointer user)
     return true;
 }
 
+/* Whole questions per action: translators see sentences, not pieces. */
+static char *
+confirm_question(enum vd_action a, guint n, const char *names)
+{
+    switch (a) {
+    case VD_ACTION_SHUTDOWN:
+        if (n == 1)
+            return g_strdup_printf(_("Shut down %s? The guest is asked to power off (ACPI)."), names);
+        return g_strdup_printf(ngettext("Shut down %u domain: %s? The guests are asked to power off (ACPI).",
+                                        "Shut down %u domains: %s? The guests are asked to power off (ACPI).", n),
+                               n, names);
+    case VD_ACTION_REBOOT:
+        if (n == 1)
+            return g_strdup_printf(_("Reboot %s?"), names);
+        return g_strdup_printf(ngettext("Reboot %u domain: %s?", "Reboot %u domains: %s?", n), n, names);
+    case VD_ACTION_RESET:
+        if (n == 1)
+            return g_strdup_printf(_("Reset %s? Like pressing the reset button: unsaved data in the guest is lost."),
+                                   names);
+        return g_strdup_printf(ngettext("Reset %u domain: %s? Unsaved data in the guests is lost.",
+                                        "Reset %u domains: %s? Unsaved data in the guests is lost.", n),
+                               n, names);
+    case VD_ACTION_DESTROY:
+        if (n == 1)
+            return g_strdup_printf(_("Force off %s? Like pulling the power cord: unsaved data in the guest is lost."),
+                                   names);
+        return g_strdup_printf(ngettext("Force off %u domain: %s? Unsaved data in the guests is lost.",
+                                        "Force off %u domains: %s? Unsaved data in the guests is lost.", n),
+                               n, names);
+    case VD_ACTION_UNDEFINE:
+        if (n == 1)
+            return g_strdup_printf(_("Undefine %s? Its configuration is removed; disk images and other storage are kept."),
+                                   names);
+        return g_strdup_printf(ngettext("Undefine %u domain: %s? Disk images and other storage are kept.",
+                                        "Undefine %u domains: %s? Disk images and other storage are kept.", n),
+                               n, names);
+    default:
+        /* TRANSLATORS: generic confirmation: action label, domain names */
+        return g_strdup_printf(_("%1$s: %2$s?"), vd_action_label(a), names);
+    }
+}
+
 static void
 confirm(struct ui_app *app, struct plan *p, const char *skipped)
 {
@@ -180,14 +222,7 @@ confirm(struct ui_app *app, struct plan *p, const char *skipped)
     g_autofree char *text = NULL;
     struct ui_dialog *d;
 
-    if (p->names->len == 1)
-        /* TRANSLATORS: confirmation: action label and domain name, "Force off lab1?" */
-        text = g_strdup_printf(_("%1$s %2$s?"), vd_action_label(p->action), names);
-    else
-        /* TRANSLATORS: confirmation: "Force off 3 domains: a, b, c?" */
-        text = g_strdup_printf(ngettext("%1$s %2$u domain: %3$s?", "%1$s %2$u domains: %3$s?",
-                                        p->names->len),
-                               vd_action_label(p->action), p->names->len, names);
+    text = confirm_question(p->action, p->names->len, names);
     if (skipped && *skipped) {
         g_autofree char *t = text;
         text = g_strdup_printf(_("%1$s (skipped: %2$s)"), t, skipped);
@@ -202,6 +237,12 @@ confirm(struct ui_app *app, struct plan *p, const char *skipped)
     ui_dialog_add_hotkey(d, 'Y', CONFIRM_YES);
     ui_dialog_add_hotkey(d, 'n', CONFIRM_NO);
     ui_dialog_add_hotkey(d, 'N', CONFIRM_NO);
+    /* the Russian answers, for a Cyrillic keyboard layout: д(а) / н(ет);
+     * the physical Y key gives н there, which answers No: the safe side */
+    ui_dialog_add_hotkey(d, 0x434, CONFIRM_YES);   /* д */
+    ui_dialog_add_hotkey(d, 0x414, CONFIRM_YES);   /* Д */
+    ui_dialog_add_hotkey(d, 0x43d, CONFIRM_NO);    /* н */
+    ui_dialog_add_hotkey(d, 0x41d, CONFIRM_NO);    /* Н */
     ui_dialog_set_callbacks(d, NULL, confirm_done, p, plan_free);
     ui_app_open_dialog(app, d);
 }
@@ -226,7 +267,7 @@ run_action(struct ui_app *app, enum vd_action a)
     for (guint i = 0; i < targets->len; i++)
         plan_add(p, g_ptr_array_index(targets, i), skipped);
     if (p->uuids->len == 0) {
-        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s: %s", vd_action_label(a), skipped->str);
+        ui_app_set_status(app, VD_C_STATUS_ERROR, _("%1$s: %2$s"), vd_action_label(a), skipped->str);
         plan_free(p);
     } else if (vd_action_confirm(a)) {
         confirm(app, p, skipped->str);

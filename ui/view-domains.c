@@ -14,7 +14,7 @@ enum {
 };
 
 /* title, short title, min width, preferred width, flex, priority (hidden first: highest), align, sortable */
-static const struct ui_list_col dom_cols[COL_LAST] = {
+static struct ui_list_col dom_cols[COL_LAST] = {
     [COL_NAME] = { N_("Name"), NULL, 10, 24, 1, 0, UI_ALIGN_LEFT, true },
     [COL_STATE] = { N_("State"), NULL, 8, 13, 0, 1, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: column header: VM or CT (container) */
@@ -177,6 +177,11 @@ domains_recalc(struct ui_app *app)
     g_autofree char *problem = NULL;
 
     if (!app->doms.src) {
+        /* the State column prefers the widest state name of this language */
+        int w = ui_text_width(_("saved"));
+        for (int st = 0; st < VD_DOM_STATE_LAST; st++)
+            w = MAX(w, ui_text_width(vd_dom_state_name(st)));
+        dom_cols[COL_STATE].pref_width = MIN(w, 16);
         ui_list_init(&app->doms, &dom_src, true);
         ui_list_set_filter(&app->doms, app->filter);
     }

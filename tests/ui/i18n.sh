@@ -76,7 +76,7 @@ check "state names in Russian" eval 'ui_row backup-nas | grep -qF сохране
 check "no English state names" not_english 'ui_right' running paused shut saved crashed yes no VM CT
 check "domain type: VM and container" eval 'ui_row ct-nginx | grep -qF Конт && ui_row db-primary | grep -qF ВМ'
 check "host pane in Russian" eval 'ui_has "подключён" && ui_has "32 процессора" && ui_has "Память: "'
-check "F-key bar in Russian, in one line" eval 'fkey_bar | grep -qE "^F1Помощь F2Подкл\. F3Фильтр F5Запуск F6Сорт\. +F8Выкл\. +F9Убить +F10Выход *$"'
+check "F-key bar in Russian, in one line" eval 'fkey_bar | grep -qE "^F1Помощь F2Подкл\. F3Фильтр F5Пуск +F6Сорт\. +F8Выкл\. +F9Убить +F10Выход *$"'
 check "no English F-key labels" not_english 'tail -n1' Help Conn Filter Reconn Start Sort Shutdn Kill Quit
 check "status line in Russian" ui_has "Справка — ? или F1, выход — q."
 check "not too small at 80x24" eval '! ui_has "Терминал слишком мал" && ! ui_has "Terminal too small"'
