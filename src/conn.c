@@ -172,13 +172,25 @@ notify_in_ui(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* Run fn on the UI context, always through an idle source: never directly on
+ * the calling (worker) thread. */
+static void
+post_to_ui(GMainContext *ctx, GSourceFunc fn, gpointer data, GDestroyNotify destroy)
+{
+    GSource *src = g_idle_source_new();
+
+    g_source_set_priority(src, G_PRIORITY_DEFAULT);
+    g_source_set_callback(src, fn, data, destroy);
+    g_source_attach(src, ctx);
+    g_source_unref(src);
+}
+
 static void
 post_notify(struct vd_conn *c)
 {
     if (!c->ui_ctx || !g_atomic_int_compare_and_exchange(&c->notify_queued, 0, 1))
         return;
-    g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, notify_in_ui,
-                               conn_ref(c), (GDestroyNotify)conn_unref);
+    post_to_ui(c->ui_ctx, notify_in_ui, conn_ref(c), (GDestroyNotify)conn_unref);
 }
 
 /* Publish c->work (or a copy of the current snapshot with a new state). */
@@ -701,7 +713,7 @@ do_action(struct vd_conn *c, struct job *j)
         r->message = done_message(j->action, okn->str);
     }
     if (c->ui_ctx)
-        g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, action_result_in_ui, r, action_result_free);
+        post_to_ui(c->ui_ctx, action_result_in_ui, r, action_result_free);
     else
         action_result_free(r);
     if (c->vc)
@@ -732,7 +744,7 @@ fail_action_not_connected(struct vd_conn *c, struct job *j)
     r->message = err ? g_strdup_printf(_("%1$s failed: not connected (%2$s)"), vd_action_label(j->action), err)
                      : g_strdup_printf(_("%s failed: not connected"), vd_action_label(j->action));
     if (c->ui_ctx)
-        g_main_context_invoke_full(c->ui_ctx, G_PRIORITY_DEFAULT, action_result_in_ui, r, action_result_free);
+        post_to_ui(c->ui_ctx, action_result_in_ui, r, action_result_free);
     else
         action_result_free(r);
 }

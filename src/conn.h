@@ -31,6 +31,8 @@ struct vd_conn_options {
 /* Call once, before the first vd_conn_new: libvirt's event loop thread. */
 void vd_conn_global_init(void);
 
+/* ui_ctx must not be the global default context: libvirt's event loop thread
+ * runs that one. */
 struct vd_conn *vd_conn_new(const char *uri, const struct vd_conn_options *opt,
                             GMainContext *ui_ctx, vd_conn_notify_fn notify, gpointer user);
 /* Asks the worker to stop and drops the caller's reference; a worker blocked

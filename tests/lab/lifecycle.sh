@@ -151,7 +151,7 @@ vd_filter "$TMP_VM"
 vd_check "$TMP_VM defined with virsh shows up in virtdeck (define event)" \
     eval '[ "$tmp_defined" = 1 ] && vd_wait_row "$TMP_VM" "shut off"'
 vd_keys U
-vd_check "U asks, naming $TMP_VM" vd_wait_for "Undefine (keep storage) $TMP_VM?"
+vd_check "U asks, naming $TMP_VM" vd_wait_for "Undefine $TMP_VM?"
 vd_keys y
 gone_from_virsh() { ! lab_virsh "$U" list --all --name | grep -qx "$TMP_VM"; }
 vd_check "y: $TMP_VM is gone from virsh list --all" eval 'VD_WAIT_SECS=10 vd_wait gone_from_virsh'

@@ -6,14 +6,7 @@
 # the screen only; checks against a real libvirtd are in tests/lab.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null; then
-    echo "1..0 # SKIP tmux not installed"
-    exit 0
-fi
-if [ ! -x "$VD_BIN" ]; then
-    echo "1..0 # SKIP $VD_BIN not built"
-    exit 0
-fi
+ui_require
 
 DEMO="$VD_SRCDIR/data/demo.xml"
 if [ -f "$DEMO" ]; then

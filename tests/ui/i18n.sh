@@ -6,14 +6,7 @@
 # build tree (Makefile.am all-local, ui/main.c locale_dir()).
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null; then
-    echo "1..0 # SKIP tmux not installed"
-    exit 0
-fi
-if [ ! -x "$VD_BIN" ]; then
-    echo "1..0 # SKIP $VD_BIN not built"
-    exit 0
-fi
+ui_require
 VD_BUILDDIR=${VD_BUILDDIR:-$(dirname "$VD_BIN")}
 if [ ! -f "$VD_BUILDDIR/locale/ru/LC_MESSAGES/virtdeck.mo" ]; then
     echo "1..0 # SKIP no Russian catalog in $VD_BUILDDIR/locale (NLS disabled?)"

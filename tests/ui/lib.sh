@@ -50,6 +50,13 @@ check() {
 }
 tap_done() { [ "$_tap_failed" -eq 0 ]; }
 
+# ui_require: tmux and the binary must be there; a missing one is an error
+# of the test run (TAP "Bail out!"), never a silent skip.
+ui_require() {
+    command -v tmux >/dev/null || { echo "Bail out! tmux is not installed (tests/deps.sh installs it)"; exit 1; }
+    [ -x "$VD_BIN" ] || { echo "Bail out! $VD_BIN is not built"; exit 1; }
+}
+
 # ---- driving the binary --------------------------------------------------
 # ui_start W H [ENV=VALUE ...] [--] ARGS...: start virtdeck in a new session
 # (killing any previous one). Environment assignments come first.

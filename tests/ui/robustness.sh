@@ -4,14 +4,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v tmux >/dev/null; then
-    echo "1..0 # SKIP tmux not installed"
-    exit 0
-fi
-if [ ! -x "$VD_BIN" ]; then
-    echo "1..0 # SKIP $VD_BIN not built"
-    exit 0
-fi
+ui_require
 SRC=$(cd "$VD_SRCDIR" && pwd)
 DEMO_URI="test://$SRC/data/demo.xml"
 HOSTILE_URI="test://$SRC/data/hostile.xml"

@@ -7,10 +7,7 @@
 # generous bounds so a regression (a redraw storm, O(n^2) filtering) fails.
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -x "$VD_BIN" ]; then
-    echo "1..0 # SKIP $VD_BIN not built"
-    exit 0
-fi
+ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg" XDG_STATE_HOME="$UI_TMPDIR/state"
 HOST="$UI_TMPDIR/host1000.xml"
 bash "$VD_SRCDIR/tests/lab/mkhost1000.sh" "$HOST" 1000
