@@ -64,15 +64,16 @@ tap_ok() {
 }
 
 tap_check() {
-    local desc=$1 out rc=0; shift
-    out=$("$@" 2>&1) || rc=$?
-    tap_ok "$rc" "$desc" || true
-    if [ "$rc" -ne 0 ]; then
+    # names with a prefix: the checked command sees the caller's variables
+    local _tc_desc=$1 _tc_out _tc_rc=0; shift
+    _tc_out=$("$@" 2>&1) || _tc_rc=$?
+    tap_ok "$_tc_rc" "$_tc_desc" || true
+    if [ "$_tc_rc" -ne 0 ]; then
         tap_diag "command: $*"
-        tap_diag "exit status $rc"
-        [ -z "$out" ] || tap_diag "$out"
+        tap_diag "exit status $_tc_rc"
+        [ -z "$_tc_out" ] || tap_diag "$_tc_out"
     fi
-    return "$rc"
+    return "$_tc_rc"
 }
 
 tap_skip() {
