@@ -36,6 +36,9 @@ struct vd_conn {
     GThread *thread;
     GMutex lock;                 /* protects snap */
     struct vd_host_snap *snap;
+    char *job_label;             /* a long action in progress, protected by lock */
+    int job_percent;             /* -1: unknown */
+    gint abort_job;              /* atomic: the user asked to cancel it */
 
     gpointer busy_since;         /* atomic: ms (as gsize) when the current call began, NULL idle */
     gint state;                  /* atomic: enum vd_host_state of the published snap */
@@ -79,6 +82,7 @@ conn_unref(struct vd_conn *c)
     }
     g_async_queue_unref(c->jobs);
     vd_host_snap_unref(c->snap);
+    g_free(c->job_label);
     if (c->test_types)
         g_hash_table_unref(c->test_types);
     g_mutex_clear(&c->lock);
@@ -637,6 +641,103 @@ run_action(virDomainPtr dom, enum vd_action a)
     return -1;
 }
 
+/* ---- long actions: progress and cancel ------------------------------------ */
+
+static bool
+action_is_long(enum vd_action a)
+{
+    /* a save writes all guest memory, a start may restore it */
+    return a == VD_ACTION_MANAGED_SAVE || a == VD_ACTION_RESTORE || a == VD_ACTION_START;
+}
+
+static char *
+job_label(enum vd_action a, const char *name)
+{
+    switch (a) {
+    case VD_ACTION_MANAGED_SAVE: return g_strdup_printf(_("Saving %s"), name);
+    case VD_ACTION_RESTORE: return g_strdup_printf(_("Restoring %s"), name);
+    default: return g_strdup_printf(_("Starting %s"), name);
+    }
+}
+
+static void
+set_job(struct vd_conn *c, char *label, int percent)
+{
+    g_mutex_lock(&c->lock);
+    if (label) {
+        g_free(c->job_label);
+        c->job_label = label;
+    }
+    c->job_percent = percent;
+    g_mutex_unlock(&c->lock);
+}
+
+static void
+clear_job(struct vd_conn *c)
+{
+    g_mutex_lock(&c->lock);
+    g_clear_pointer(&c->job_label, g_free);
+    g_mutex_unlock(&c->lock);
+    g_atomic_int_set(&c->abort_job, 0);
+}
+
+struct long_call {
+    virDomainPtr dom;
+    enum vd_action action;
+    int rc;
+    char *err;
+    gint done;
+};
+
+static gpointer
+long_call_thread(gpointer data)
+{
+    struct long_call *lc = data;
+
+    silence_xml();
+    lc->rc = run_action(lc->dom, lc->action);
+    if (lc->rc < 0)
+        lc->err = last_error();
+    g_atomic_int_set(&lc->done, 1);
+    return NULL;
+}
+
+/* The blocking call runs on a helper thread (the connection is thread-safe)
+ * while the worker polls the job for progress and passes a cancel on with
+ * virDomainAbortJob. A long save therefore never marks the host "not
+ * responding". */
+static int
+run_long_action(struct vd_conn *c, virDomainPtr dom, enum vd_action a, const char *name, char **err)
+{
+    struct long_call lc = { dom, a, -1, NULL, 0 };
+    GThread *t;
+
+    set_job(c, job_label(a, name), -1);
+    post_notify(c);
+    t = g_thread_new("vd-long-call", long_call_thread, &lc);
+    while (!g_atomic_int_get(&lc.done)) {
+        virDomainJobInfo info;
+
+        g_usleep(200 * 1000);
+        if (g_atomic_int_get(&lc.done))
+            break;
+        busy_begin(c);
+        if (g_atomic_int_compare_and_exchange(&c->abort_job, 1, 0)) {
+            c->rpc_total++;
+            virDomainAbortJob(dom);
+        }
+        c->rpc_total++;
+        if (virDomainGetJobInfo(dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE &&
+            info.dataTotal > 0)
+            set_job(c, NULL, (int)MIN(100, info.dataProcessed * 100 / info.dataTotal));
+        busy_end(c);
+    }
+    g_thread_join(t);
+    clear_job(c);
+    *err = lc.err;
+    return lc.rc;
+}
+
 struct action_result {
     struct vd_conn *c;
     bool ok;
@@ -680,25 +781,34 @@ do_action(struct vd_conn *c, struct job *j)
             g_string_append_printf(errs, "%s%s", errs->len ? "; " : "", _("not connected"));
             break;
         }
+        g_autofree char *err = NULL;
+
         busy_begin(c);
         dom = virDomainLookupByUUIDString(c->vc, j->uuids[i]);
+        busy_end(c);
+        c->rpc_total += 2;
         if (dom) {
             name = vd_sanitize(virDomainGetName(dom));
-            rc = run_action(dom, j->action);
+            if (action_is_long(j->action)) {
+                rc = run_long_action(c, dom, j->action, name, &err);
+            } else {
+                busy_begin(c);
+                rc = run_action(dom, j->action);
+                busy_end(c);
+            }
         } else {
             name = g_strdup(j->uuids[i]);
         }
-        c->rpc_total += 2;
         if (rc == 0) {
             g_string_append_printf(okn, "%s%s", okn->len ? ", " : "", name);
         } else {
-            g_autofree char *err = last_error();
+            if (!err)
+                err = last_error();
             if (errs->len)
                 g_string_append(errs, "; ");
             /* TRANSLATORS: domain name, libvirt's error message */
             g_string_append_printf(errs, _("%1$s: %2$s"), name, err);
         }
-        busy_end(c);
     }
     r->c = conn_ref(c);
     r->ok = errs->len == 0;
@@ -899,6 +1009,34 @@ vd_conn_snapshot(struct vd_conn *c)
         s = t;
     }
     return s;
+}
+
+bool
+vd_conn_job(struct vd_conn *c, char **label, int *percent)
+{
+    bool active;
+
+    g_mutex_lock(&c->lock);
+    active = c->job_label != NULL;
+    if (active) {
+        *label = g_strdup(c->job_label);
+        *percent = c->job_percent;
+    }
+    g_mutex_unlock(&c->lock);
+    return active;
+}
+
+bool
+vd_conn_abort_job(struct vd_conn *c)
+{
+    bool active;
+
+    g_mutex_lock(&c->lock);
+    active = c->job_label != NULL;
+    g_mutex_unlock(&c->lock);
+    if (active)
+        g_atomic_int_set(&c->abort_job, 1);
+    return active;
 }
 
 void

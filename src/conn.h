@@ -54,6 +54,13 @@ void vd_conn_reconnect(struct vd_conn *c);
 void vd_conn_action(struct vd_conn *c, enum vd_action a, const char *const *uuids, guint n_uuids,
                     vd_action_done_fn done, gpointer user);
 
+/* A long action (managed save, restore, start) in progress on this host:
+ * true, a translated label ("Saving lab1", g_free it) and the percent done
+ * (-1 while libvirt does not know). Cheap; for a UI timer. */
+bool vd_conn_job(struct vd_conn *c, char **label, int *percent);
+/* Cancel the long action in progress (virDomainAbortJob). False if none. */
+bool vd_conn_abort_job(struct vd_conn *c);
+
 /* Synchronous helpers for --dump and tests (no UI): open, one refresh,
  * snapshot. Returns NULL and sets *error on connection failure. */
 struct vd_host_snap *vd_conn_fetch_once(const char *uri, char **error);

@@ -220,9 +220,22 @@ on_timer(gpointer user)
 
     for (guint i = 0; i < app->hosts->len; i++) {
         struct ui_host *h = g_ptr_array_index(app->hosts, i);
+        g_autofree char *label = NULL;
+        int pct = -1;
+
         if (vd_conn_state(h->conn) != h->last_state) {
             take_snapshot(h);
             changed = true;
+        }
+        if (vd_conn_job(h->conn, &label, &pct)) {
+            g_autofree char *text = pct >= 0
+                /* TRANSLATORS: long action progress: "Saving lab1: 42% (Esc cancels)" */
+                ? g_strdup_printf(_("%1$s: %2$d%% (Esc cancels)"), label, pct)
+                : g_strdup_printf(_("%s… (Esc cancels)"), label);
+            if (g_strcmp0(text, app->status) != 0) {
+                ui_app_set_status(app, VD_C_STATUS_OK, "%s", text);
+                changed = true;
+            }
         }
     }
     if (changed) {

@@ -360,6 +360,11 @@ cmd_clear(struct ui_app *app, enum ui_cmd cmd)
 {
     struct ui_host *h = ui_app_host(app);
 
+    /* a long action in progress on this host is what Esc cancels first */
+    if (h && vd_conn_abort_job(h->conn)) {
+        ui_app_set_status(app, VD_C_STATUS_OK, "%s", _("Cancelling…"));
+        return UI_REDRAW;
+    }
     set_filter(app, NULL);
     if (h)
         g_hash_table_remove_all(h->marks);

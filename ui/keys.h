@@ -35,7 +35,7 @@ enum ui_group {
     _(FOCUS_DOMAINS,  "focus-domains",  N_("Focus the domain list (right pane)"),   UI_GROUP_MOVE) \
     _(MARK,           "mark",           N_("Mark or unmark the domain and move down"), UI_GROUP_LIST) \
     _(MARK_ALL,       "mark-all",       N_("Mark all visible domains, or clear the marks"), UI_GROUP_LIST) \
-    _(CLEAR,          "clear",          N_("Clear the filter and the marks"),       UI_GROUP_LIST) \
+    _(CLEAR,          "clear",          N_("Cancel a save or restore, else clear filter and marks"),       UI_GROUP_LIST) \
     _(FILTER,         "filter",         N_("Filter domains by name"),               UI_GROUP_LIST) \
     _(SORT_NEXT,      "sort-next",      N_("Sort by the next column"),              UI_GROUP_LIST) \
     _(SORT_REVERSE,   "sort-reverse",   N_("Reverse the sort order"),               UI_GROUP_LIST) \

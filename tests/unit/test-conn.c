@@ -176,6 +176,25 @@ test_worker(void)
     g_assert_nonnull(strstr(x.msg, "test: "));
     g_assert_nonnull(strstr(x.msg, "not paused"));
 
+    /* long actions run on a helper thread, with a job the UI can watch */
+    act(&x, VD_ACTION_MANAGED_SAVE);
+    g_assert_true(x.ok);
+    g_assert_cmpstr(x.msg, ==, "Saved test");
+    want_state = VD_DOM_SHUTOFF;
+    g_assert_true(wait_for(&x, dom_in_state));
+    {
+        g_autoptr(vd_host_snap) s2 = vd_conn_snapshot(x.c);
+        g_autofree char *label = NULL;
+        int pct;
+        g_assert_true(vd_host_snap_find(s2, TEST_UUID)->managed_save);
+        g_assert_false(vd_conn_job(x.c, &label, &pct));
+        g_assert_false(vd_conn_abort_job(x.c));
+    }
+    act(&x, VD_ACTION_RESTORE);
+    g_assert_true(x.ok);
+    want_state = VD_DOM_RUNNING;
+    g_assert_true(wait_for(&x, dom_in_state));
+
     act(&x, VD_ACTION_AUTOSTART_ON);
     g_assert_true(x.ok);
     s = vd_conn_snapshot(x.c);
