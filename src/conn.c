@@ -729,7 +729,9 @@ run_long_action(struct vd_conn *c, virDomainPtr dom, enum vd_action a, const cha
         c->rpc_total++;
         if (virDomainGetJobInfo(dom, &info) == 0 && info.type != VIR_DOMAIN_JOB_NONE &&
             info.dataTotal > 0)
-            set_job(c, NULL, (int)MIN(100, info.dataProcessed * 100 / info.dataTotal));
+            /* zero pages are never "processed", but they stop being remaining */
+            set_job(c, NULL, (int)((info.dataTotal - MIN(info.dataRemaining, info.dataTotal)) * 100 /
+                                   info.dataTotal));
         busy_end(c);
     }
     g_thread_join(t);
