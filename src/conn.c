@@ -516,6 +516,18 @@ fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
     s->driver = type ? vd_sanitize(type) : NULL;
     c->is_container_driver = type && g_ascii_strcasecmp(type, "LXC") == 0;
     c->is_test_driver = type && g_ascii_strcasecmp(type, "TEST") == 0;
+    if (c->is_test_driver) {
+        /* the test driver answers with this machine's name, which is not
+         * the host it shows: name it after its file ("demo") instead */
+        g_autofree char *base = g_path_get_basename(c->uri);
+        char *q = strchr(base, '?');
+        if (q)
+            *q = '\0';
+        if (g_str_has_suffix(base, ".xml"))
+            base[strlen(base) - 4] = '\0';
+        g_free(s->hostname);
+        s->hostname = vd_sanitize(*base && strcmp(base, "/") ? base : "test");
+    }
     if (virNodeGetInfo(c->vc, &ni) == 0) {
         s->cpus = ni.cpus;
         s->mem_kib = ni.memory;

@@ -139,11 +139,11 @@ ui_start 80 24 -- -c test:///default -c "$DEMO_URI"
 [ -n "$HAVE_DEMO" ] && ui_wait_for "win2022-rdp" >/dev/null
 check "two hosts: the first is selected" eval 'ui_wait_for "1 domain," && ui_right | grep -q " test "'
 ui_keys Tab
-check "Tab selects the second host" eval 'ui_wait_for "$DEMO_URI" && ! ui_right | grep -q " test  "'
+check "Tab selects the second host (named after its file)" eval 'ui_wait_for "│ demo  " && ! ui_right | grep -q " test  "'
 ui_keys 1
 check "1 goes back to the first host" ui_wait_for "1 domain,"
 ui_keys 2
-check "2 selects the second host" eval 'ui_wait_gone "1 domain," && ui_has "test:///default"'
+check "2 selects the second host" eval 'ui_wait_gone "1 domain," && ui_has "│ demo  " && ui_has "1 default"'
 if [ -n "$HAVE_DEMO" ]; then
     ui_keys j j j 1 2 s
     check "each host keeps its selection" ui_wait_for "ct-nginx: already running"
