@@ -38,7 +38,8 @@ struct vd_conn {
     struct vd_host_snap *snap;
     char *job_label;             /* a long action in progress, protected by lock */
     int job_percent;             /* -1: unknown */
-    gint abort_job;              /* atomic: the user asked to cancel it */
+    bool abort_job;              /* lock: cancel the long action in progress */
+    bool abort_rest;             /* lock: and the domains still queued in that action */
 
     gpointer busy_since;         /* atomic: ms (as gsize) when the current call began, NULL idle */
     gint state;                  /* atomic: enum vd_host_state of the published snap */
@@ -55,7 +56,9 @@ struct vd_conn {
     bool is_test_driver;         /* test:///: domain type read from the XML once */
     GHashTable *test_types;      /* uuid -> GINT_TO_POINTER(1 + container) */
     bool was_connected;
-    guint backoff_s;
+    guint backoff_s;             /* last wait between reconnects, 0: none yet */
+    gint64 retry_at_ms;          /* next connect attempt (monotonic ms) */
+    GQueue deferred;             /* jobs that came in during a long action */
     guint rpc;                   /* calls during the current refresh */
     guint64 rpc_total;
     guint64 generation;
@@ -76,7 +79,7 @@ conn_unref(struct vd_conn *c)
 
     if (!g_atomic_ref_count_dec(&c->ref))
         return;
-    while ((j = g_async_queue_try_pop(c->jobs))) {
+    while ((j = g_async_queue_try_pop(c->jobs)) || (j = g_queue_pop_head(&c->deferred))) {
         g_strfreev(j->uuids);
         g_free(j);
     }
@@ -197,11 +200,39 @@ post_notify(struct vd_conn *c)
     post_to_ui(c->ui_ctx, notify_in_ui, conn_ref(c), (GDestroyNotify)conn_unref);
 }
 
+static bool
+domain_same(const struct vd_domain *a, const struct vd_domain *b)
+{
+    return strcmp(a->uuid, b->uuid) == 0 && strcmp(a->name, b->name) == 0 && a->id == b->id &&
+           a->state == b->state && a->reason == b->reason && a->vcpus == b->vcpus &&
+           a->max_vcpus == b->max_vcpus && a->mem_kib == b->mem_kib &&
+           a->max_mem_kib == b->max_mem_kib && a->autostart == b->autostart &&
+           a->persistent == b->persistent && a->managed_save == b->managed_save &&
+           a->container == b->container;
+}
+
+/* Whether a refresh changed anything shown: free memory within 1 % counts
+ * as unchanged, so an idle host costs no redraw. */
+static bool
+snap_same(const struct vd_host_snap *a, const struct vd_host_snap *b)
+{
+    unsigned long long df = a->free_kib > b->free_kib ? a->free_kib - b->free_kib : b->free_kib - a->free_kib;
+
+    if (a->state != b->state || g_strcmp0(a->error, b->error) || g_strcmp0(a->hostname, b->hostname) ||
+        a->domains->len != b->domains->len || df > MAX(1024, a->mem_kib / 100))
+        return false;
+    for (guint i = 0; i < a->domains->len; i++)
+        if (!domain_same(a->domains->pdata[i], b->domains->pdata[i]))
+            return false;
+    return true;
+}
+
 /* Publish c->work (or a copy of the current snapshot with a new state). */
 static void
 publish(struct vd_conn *c, struct vd_host_snap *s)
 {
     struct vd_host_snap *old;
+    bool changed;
 
     s->generation = ++c->generation;
     s->rpc_total = c->rpc_total;
@@ -210,8 +241,10 @@ publish(struct vd_conn *c, struct vd_host_snap *s)
     c->snap = s;
     g_atomic_int_set(&c->state, s->state);
     g_mutex_unlock(&c->lock);
+    changed = !snap_same(old, s);
     vd_host_snap_unref(old);
-    post_notify(c);
+    if (changed)
+        post_notify(c);
 }
 
 static void
@@ -284,11 +317,25 @@ test_domain_is_container(struct vd_conn *c, virDomainPtr dom, const char *uuid)
 static struct vd_domain *
 domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
 {
+    static const char hex[] = "0123456789abcdef";
     struct vd_domain *d = vd_domain_new();
     unsigned int id = virDomainGetID(dom);
+    unsigned char raw[VIR_UUID_BUFLEN];
+    char *u = d->uuid;
 
     d->name = vd_sanitize(virDomainGetName(dom));
-    virDomainGetUUIDString(dom, d->uuid);
+    d->collate_key = g_utf8_collate_key(d->name, -1);
+    /* virDomainGetUUIDString formats through printf: 10x the cost of this
+     * for 1000 domains per refresh */
+    if (virDomainGetUUID(dom, raw) == 0) {
+        for (int i = 0; i < VIR_UUID_BUFLEN; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10)
+                *u++ = '-';
+            *u++ = hex[raw[i] >> 4];
+            *u++ = hex[raw[i] & 15];
+        }
+    }
+    *u = '\0';
     d->id = id == (unsigned int)-1 ? -1 : (int)id;
     d->container = c->is_container_driver;
     if (c->is_test_driver)
@@ -315,7 +362,7 @@ domain_cmp(gconstpointer a, gconstpointer b)
 {
     const struct vd_domain *x = *(struct vd_domain *const *)a;
     const struct vd_domain *y = *(struct vd_domain *const *)b;
-    int r = g_utf8_collate(x->name, y->name);
+    int r = g_strcmp0(x->collate_key, y->collate_key);
     return r ? r : strcmp(x->uuid, y->uuid);
 }
 
@@ -390,6 +437,23 @@ refresh_list(struct vd_conn *c, GPtrArray *out)
     return n;
 }
 
+/* A new snapshot with the current host fields and no domains. */
+static struct vd_host_snap *
+copy_host_fields(struct vd_conn *c)
+{
+    struct vd_host_snap *s;
+    GPtrArray *doms;
+
+    g_mutex_lock(&c->lock);
+    doms = c->snap->domains;
+    c->snap->domains = g_ptr_array_new();
+    s = vd_host_snap_copy(c->snap);
+    g_ptr_array_unref(c->snap->domains);
+    c->snap->domains = doms;
+    g_mutex_unlock(&c->lock);
+    return s;
+}
+
 static bool
 do_refresh(struct vd_conn *c)
 {
@@ -435,9 +499,7 @@ do_refresh(struct vd_conn *c)
     }
     g_ptr_array_sort(doms, domain_cmp);
 
-    g_mutex_lock(&c->lock);
-    s = vd_host_snap_copy(c->snap);
-    g_mutex_unlock(&c->lock);
+    s = copy_host_fields(c);
     g_ptr_array_unref(s->domains);
     s->domains = doms;
     s->state = VD_HOST_CONNECTED;
@@ -566,13 +628,12 @@ do_connect(struct vd_conn *c)
         publish_state(c, VD_HOST_DISCONNECTED, err);
         return false;
     }
-    g_mutex_lock(&c->lock);
-    s = vd_host_snap_copy(c->snap);
-    g_mutex_unlock(&c->lock);
-    fill_host_info(c, s);
-    /* keepalive is not supported by every driver (test:///): not an error */
+    /* first, so that a daemon that stops answering now is noticed; not
+     * supported by every driver (test:///): not an error */
     if (c->opt.keepalive_interval > 0)
         virConnectSetKeepAlive(c->vc, c->opt.keepalive_interval, c->opt.keepalive_count);
+    s = copy_host_fields(c);
+    fill_host_info(c, s);
     virConnectRegisterCloseCallback(c->vc, close_cb, conn_ref(c), conn_unref_cb);
     c->lifecycle_id = virConnectDomainEventRegisterAny(c->vc, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(lifecycle_cb),
@@ -583,8 +644,10 @@ do_connect(struct vd_conn *c)
     c->rpc_total += c->rpc;
     publish(c, s);
     c->was_connected = true;
-    c->backoff_s = 0;
-    return do_refresh(c);
+    /* a refresh that fails leaves the host connected, with the error shown;
+     * only the close callback (or keepalive) makes it reconnect */
+    do_refresh(c);
+    return true;
 }
 
 static const char *
@@ -689,8 +752,53 @@ clear_job(struct vd_conn *c)
 {
     g_mutex_lock(&c->lock);
     g_clear_pointer(&c->job_label, g_free);
+    c->abort_job = false;
     g_mutex_unlock(&c->lock);
-    g_atomic_int_set(&c->abort_job, 0);
+}
+
+static bool
+take_abort(struct vd_conn *c)
+{
+    bool a;
+
+    g_mutex_lock(&c->lock);
+    a = c->abort_job;
+    c->abort_job = false;
+    g_mutex_unlock(&c->lock);
+    return a;
+}
+
+static bool
+abort_rest(struct vd_conn *c)
+{
+    bool a;
+
+    g_mutex_lock(&c->lock);
+    a = c->abort_rest;
+    g_mutex_unlock(&c->lock);
+    return a;
+}
+
+static void handle_job(struct vd_conn *c, struct job *j);
+static void job_free(struct job *j);
+
+/* While a long action runs, the worker keeps refreshing (events still show
+ * within a second); actions and reconnects wait until it is done. */
+static void
+serve_jobs_during_long_action(struct vd_conn *c, guint wait_ms)
+{
+    struct job *j = g_async_queue_timeout_pop(c->jobs, (guint64)wait_ms * 1000);
+
+    if (!j)
+        return;
+    if (j->kind == JOB_REFRESH) {
+        handle_job(c, j);
+        job_free(j);
+    } else if (j->kind == JOB_WAKE) {
+        job_free(j);
+    } else {
+        g_queue_push_tail(&c->deferred, j);
+    }
 }
 
 struct long_call {
@@ -730,11 +838,11 @@ run_long_action(struct vd_conn *c, virDomainPtr dom, enum vd_action a, const cha
     while (!g_atomic_int_get(&lc.done)) {
         virDomainJobInfo info;
 
-        g_usleep(200 * 1000);
+        serve_jobs_during_long_action(c, 200);
         if (g_atomic_int_get(&lc.done))
             break;
         busy_begin(c);
-        if (g_atomic_int_compare_and_exchange(&c->abort_job, 1, 0)) {
+        if (take_abort(c)) {
             c->rpc_total++;
             virDomainAbortJob(dom);
         }
@@ -786,10 +894,22 @@ do_action(struct vd_conn *c, struct job *j)
     g_autoptr(GString) errs = g_string_new(NULL);
     struct action_result *r = g_new0(struct action_result, 1);
 
+    g_mutex_lock(&c->lock);
+    c->abort_rest = false;
+    g_mutex_unlock(&c->lock);
     for (guint i = 0; j->uuids && j->uuids[i]; i++) {
         g_autoptr(virDomain) dom = NULL;
         g_autofree char *name = NULL;
         int rc = -1;
+
+        if (abort_rest(c)) {
+            guint left = g_strv_length(j->uuids) - i;
+            if (errs->len)
+                g_string_append(errs, "; ");
+            g_string_append_printf(errs, ngettext("%u more domain not done: cancelled",
+                                                  "%u more domains not done: cancelled", left), left);
+            break;
+        }
 
         if (!c->vc) {
             g_string_append_printf(errs, "%s%s", errs->len ? "; " : "", _("not connected"));
@@ -873,6 +993,45 @@ fail_action_not_connected(struct vd_conn *c, struct job *j)
         action_result_free(r);
 }
 
+static void
+handle_job(struct vd_conn *c, struct job *j)
+{
+    switch (j->kind) {
+    case JOB_REFRESH:
+        g_atomic_int_set(&c->refresh_queued, 0);
+        if (c->vc && !g_atomic_int_get(&c->closed))
+            do_refresh(c);
+        break;
+    case JOB_ACTION:
+        if (c->vc && !g_atomic_int_get(&c->closed))
+            do_action(c, j);
+        else
+            fail_action_not_connected(c, j);
+        break;
+    case JOB_RECONNECT:
+        disconnect(c);
+        c->backoff_s = 0;
+        c->retry_at_ms = 0;
+        break;
+    case JOB_WAKE:
+    case JOB_QUIT:
+        break;
+    }
+}
+
+static void
+try_connect(struct vd_conn *c)
+{
+    if (do_connect(c)) {
+        c->backoff_s = 0;
+        return;
+    }
+    disconnect(c);
+    /* 1, 2, 4 ... 30 s between attempts */
+    c->backoff_s = c->backoff_s ? MIN(c->backoff_s * 2, 30) : 1;
+    c->retry_at_ms = vd_now_ms() + c->backoff_s * 1000;
+}
+
 static gpointer
 worker(gpointer data)
 {
@@ -881,55 +1040,30 @@ worker(gpointer data)
     silence_xml();
     while (!g_atomic_int_get(&c->quit)) {
         struct job *j;
-        guint64 wait_ms;
+        gint64 wait_ms;
 
         if (c->vc && g_atomic_int_get(&c->closed)) {
             const char *why = close_reason_text(g_atomic_int_get(&c->close_reason));
             disconnect(c);
             publish_state(c, VD_HOST_DISCONNECTED, why);
             c->backoff_s = 1;
+            c->retry_at_ms = vd_now_ms() + 1000;
         }
-        if (!c->vc && c->backoff_s == 0) {
-            if (!do_connect(c)) {
-                disconnect(c);
-                c->backoff_s = 1;
-            }
+        if (!c->vc && vd_now_ms() >= c->retry_at_ms) {
+            try_connect(c);
             continue;
         }
-        wait_ms = c->vc ? c->opt.refresh_ms : c->backoff_s * 1000ull;
-        j = g_async_queue_timeout_pop(c->jobs, wait_ms * 1000);
+        j = g_queue_pop_head(&c->deferred);
         if (!j) {
-            if (c->vc) {
+            wait_ms = c->vc ? (gint64)c->opt.refresh_ms : MAX(1, c->retry_at_ms - vd_now_ms());
+            j = g_async_queue_timeout_pop(c->jobs, (guint64)wait_ms * 1000);
+        }
+        if (!j) {
+            if (c->vc)
                 do_refresh(c);
-            } else {
-                /* backoff elapsed: try again, next wait doubles up to 30 s */
-                if (!do_connect(c)) {
-                    disconnect(c);
-                    c->backoff_s = MIN(c->backoff_s * 2, 30);
-                }
-            }
             continue;
         }
-        switch (j->kind) {
-        case JOB_REFRESH:
-            g_atomic_int_set(&c->refresh_queued, 0);
-            if (c->vc && !g_atomic_int_get(&c->closed))
-                do_refresh(c);
-            break;
-        case JOB_ACTION:
-            if (c->vc && !g_atomic_int_get(&c->closed))
-                do_action(c, j);
-            else
-                fail_action_not_connected(c, j);
-            break;
-        case JOB_RECONNECT:
-            disconnect(c);
-            c->backoff_s = 0;
-            break;
-        case JOB_WAKE:
-        case JOB_QUIT:
-            break;
-        }
+        handle_job(c, j);
         job_free(j);
     }
     disconnect(c);
@@ -999,8 +1133,11 @@ vd_conn_state(struct vd_conn *c)
     gint64 since = (gint64)GPOINTER_TO_SIZE(g_atomic_pointer_get(&c->busy_since));
     enum vd_host_state st = g_atomic_int_get(&c->state);
 
-    if (since && vd_now_ms() - since > (gint64)c->opt.not_responding_ms &&
-        (st == VD_HOST_CONNECTED || st == VD_HOST_CONNECTING))
+    if (!since)
+        return st;
+    /* an ssh handshake over a slow link is not "not responding" */
+    if ((st == VD_HOST_CONNECTED && vd_now_ms() - since > (gint64)c->opt.not_responding_ms) ||
+        (st == VD_HOST_CONNECTING && vd_now_ms() - since > 4 * (gint64)c->opt.not_responding_ms))
         return VD_HOST_NOT_RESPONDING;
     return st;
 }
@@ -1047,9 +1184,9 @@ vd_conn_abort_job(struct vd_conn *c)
 
     g_mutex_lock(&c->lock);
     active = c->job_label != NULL;
-    g_mutex_unlock(&c->lock);
     if (active)
-        g_atomic_int_set(&c->abort_job, 1);
+        c->abort_job = c->abort_rest = true;
+    g_mutex_unlock(&c->lock);
     return active;
 }
 
@@ -1094,12 +1231,15 @@ vd_conn_fetch_once(const char *uri, char **error)
     g_mutex_init(&c->lock);
     c->snap = vd_host_snap_new(uri);
     c->lifecycle_id = -1;
-    virSetErrorFunc(NULL, ignore_libvirt_error);
+    /* the event loop makes keepalive work: a daemon that stops answering
+     * during the refresh ends --dump with an error instead of a hang */
+    vd_conn_global_init();
     silence_xml();
     c->vc = open_conn(uri);
     if (!c->vc) {
         *error = last_error();
     } else {
+        virConnectSetKeepAlive(c->vc, 2, 3);
         s = vd_host_snap_copy(c->snap);
         fill_host_info(c, s);
         c->rpc_total += c->rpc + 1;

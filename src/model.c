@@ -65,6 +65,7 @@ vd_domain_copy(const struct vd_domain *d)
     struct vd_domain *c = g_new(struct vd_domain, 1);
     *c = *d;
     c->name = g_strdup(d->name);
+    c->collate_key = g_strdup(d->collate_key);
     return c;
 }
 
@@ -74,6 +75,7 @@ vd_domain_free(struct vd_domain *d)
     if (!d)
         return;
     g_free(d->name);
+    g_free(d->collate_key);
     g_free(d);
 }
 

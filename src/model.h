@@ -32,6 +32,7 @@ enum vd_host_state {
 
 struct vd_domain {
     char *name;               /* sanitized */
+    char *collate_key;        /* g_utf8_collate_key(name): sort with strcmp */
     char uuid[37];
     int id;                   /* -1 when inactive */
     enum vd_dom_state state;

@@ -22,10 +22,11 @@ skip_escape(const char *s, size_t len, gunichar intro)
         case '[': csi = TRUE; i++; break;
         case ']': case 'P': case 'X': case '^': case '_': string = TRUE; i++; break;
         default:
-            /* ESC followed by intermediates then one final byte */
+            /* ESC, intermediates, one final byte; a non-ASCII character
+             * is no final byte: it stays, whole */
             while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x2f)
                 i++;
-            if (i < len)
+            if (i < len && (unsigned char)s[i] >= 0x30 && (unsigned char)s[i] <= 0x7e)
                 i++;
             return i;
         }
@@ -39,9 +40,14 @@ skip_escape(const char *s, size_t len, gunichar intro)
             return i;
     }
     if (csi) {
+        /* parameters and intermediates (0x20-0x3f), then a final byte;
+         * anything else ends the sequence and is kept */
         while (i < len) {
-            unsigned char c = (unsigned char)s[i++];
-            if (c >= 0x40 && c <= 0x7e)
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c > 0x7e)
+                break;
+            i++;
+            if (c >= 0x40)
                 break;
         }
     } else if (string) {

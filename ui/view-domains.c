@@ -126,7 +126,7 @@ dom_compare(const void *data, guint ra, guint rb, int col)
     const struct vd_domain *a = dom_at(data, ra), *b = dom_at(data, rb);
 
     switch (col) {
-    case COL_NAME: return g_utf8_collate(a->name, b->name);
+    case COL_NAME: return g_strcmp0(a->collate_key, b->collate_key);
     case COL_STATE: return CMP(state_rank(a->state), state_rank(b->state));
     case COL_TYPE: return CMP(a->container, b->container);
     case COL_VCPUS: return CMP(a->vcpus, b->vcpus);

@@ -46,6 +46,8 @@ dump_has_name() {  # the third field of a domain record is exactly the shown nam
     printf '%s\n' "$dump" | awk -F'\t' -v n="$SHOWN" '$1 == "domain" && $3 == n {f = 1} END {exit !f}'
 }
 tap_check "--dump prints the sanitized name" dump_has_name
-tap_check "--dump output has no control bytes but TAB and newline" \
-    eval '! printf "%s" "$dump" | tr -d "\t\n" | LC_ALL=C grep -q "[[:cntrl:]]"'
+tap_check "--dump output: valid UTF-8, no C0 (but TAB, newline) or C1 controls" \
+    eval 'printf "%s" "$dump" | iconv -f UTF-8 -t UTF-8 > /dev/null &&
+          ! printf "%s" "$dump" | tr -d "\t\n" | LC_ALL=C grep -q "[[:cntrl:]]" &&
+          ! printf "%s" "$dump" | LC_ALL=C.UTF-8 grep -qP "[\x{80}-\x{9f}]"'
 tap_done

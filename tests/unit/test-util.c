@@ -9,6 +9,35 @@ check_sanitize(const char *in, const char *want)
 {
     g_autofree char *out = vd_sanitize(in);
     g_assert_cmpstr(out, ==, want);
+    g_assert_true(g_utf8_validate(out, -1, NULL));
+}
+
+/* Random bytes: the result is always valid UTF-8 without C0/C1 controls. */
+static void
+test_sanitize_fuzz(void)
+{
+    GRand *r = g_rand_new_with_seed(42);
+
+    for (int n = 0; n < 20000; n++) {
+        char buf[64];
+        int len = g_rand_int_range(r, 0, sizeof buf - 1);
+        g_autofree char *out = NULL;
+
+        for (int i = 0; i < len; i++) {
+            /* bias towards the interesting bytes */
+            static const unsigned char pick[] = { 0x1b, '[', ']', 0x07, 0xc2, 0x9b, 0x9d, 0x9c, '\\', 'P', 'm', 'a', 0xd0, 0x96, 0xe2, 0x80, 0xae };
+            buf[i] = g_rand_boolean(r) ? (char)pick[g_rand_int_range(r, 0, sizeof pick)]
+                                       : (char)g_rand_int_range(r, 1, 256);
+        }
+        buf[len] = '\0';
+        out = vd_sanitize(buf);
+        g_assert_true(g_utf8_validate(out, -1, NULL));
+        for (const char *p = out; *p; p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            g_assert_false(c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f));
+        }
+    }
+    g_rand_free(r);
 }
 
 static void
@@ -31,6 +60,12 @@ test_sanitize(void)
     check_sanitize("bidi\xe2\x80\xae" "evil", "bidievil");     /* U+202E */
     check_sanitize("bad\xff" " utf8", "bad\xef\xbf\xbd" " utf8");
     check_sanitize("zero\xe2\x80\x8b" "width\xef\xbb\xbf", "zerowidth");   /* ZWSP, BOM */
+    /* ESC before a multi-byte character must not split it: a raw 0x9b
+     * byte would be an 8-bit CSI */
+    check_sanitize("a\033\xc2\x9b" "31mz", "az");
+    check_sanitize("a\033\xc2\x9d" "0;pwn\007z", "az");
+    check_sanitize("a\033\xd0\x96z", "a\xd0\x96z");
+    check_sanitize("a\033[1\xd0\x96z", "a\xd0\x96z");
     check_sanitize("trailing\033", "trailing");
     check_sanitize("trailing\033[12", "trailing");
 }
@@ -61,6 +96,7 @@ main(int argc, char **argv)
     setlocale(LC_ALL, "");
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/util/sanitize", test_sanitize);
+    g_test_add_func("/util/sanitize-fuzz", test_sanitize_fuzz);
     g_test_add_func("/util/format", test_format);
     return g_test_run();
 }
