@@ -43,8 +43,10 @@ valid_key_line(const char *l)
 
     if (!eq || eq == l)
         return false;
+    /* GKeyFile's rules, minus localized keys (key[ru]), which we never use:
+     * anything else makes it reject the whole file */
     for (const char *p = l; p < eq; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-_.[]@ ", *p))
+        if (!g_ascii_isalnum(*p) && !strchr("-_.@ ", *p))
             return false;
     }
     return true;
@@ -67,6 +69,8 @@ filter_lines(const char *text, GString *warn, GHashTable *key_lines)
         } else if (*l == '[') {
             size_t n = strlen(l);
             ok = n > 2 && l[n - 1] == ']' && !memchr(l + 1, '[', n - 2) && !memchr(l + 1, ']', n - 2);
+            for (size_t k = 1; ok && k + 1 < n; k++)
+                ok = (unsigned char)l[k] >= 0x20 && l[k] != 0x7f;
             if (ok) {
                 g_free(group);
                 group = g_strndup(l + 1, n - 2);
@@ -95,6 +99,13 @@ filter_lines(const char *text, GString *warn, GHashTable *key_lines)
         g_string_append_c(out, '\n');
     }
     return g_string_free(out, FALSE);
+}
+
+guint
+vd_config_line(const struct vd_config *cfg, const char *group, const char *key)
+{
+    g_autofree char *k = key ? g_strdup_printf("%s\n%s", group, key) : g_strdup(group);
+    return cfg && cfg->lines ? GPOINTER_TO_UINT(g_hash_table_lookup(cfg->lines, k)) : 0;
 }
 
 static guint
@@ -182,6 +193,7 @@ config_new(const char *path)
     cfg->conns = g_ptr_array_new_with_free_func((GDestroyNotify)saved_conn_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     cfg->kf = g_key_file_new();
+    cfg->lines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return cfg;
 }
 
@@ -191,7 +203,7 @@ vd_config_load(const char *path, char **warning)
     struct vd_config *cfg = config_new(path);
     g_autoptr(GError) err = NULL;
     g_autoptr(GString) warn = g_string_new(NULL);
-    g_autoptr(GHashTable) kl = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *kl = cfg->lines;
     g_autofree char *text = NULL;
     g_autofree char *clean = NULL;
 
@@ -235,6 +247,7 @@ vd_config_free(struct vd_config *cfg)
     g_ptr_array_unref(cfg->conns);
     g_hash_table_unref(cfg->keys);
     g_key_file_free(cfg->kf);
+    g_hash_table_unref(cfg->lines);
     g_free(cfg);
 }
 

@@ -30,7 +30,12 @@ struct vd_config {
     GPtrArray *conns;         /* struct vd_saved_conn * */
     GHashTable *keys;         /* binding name -> key spec, user overrides */
     GKeyFile *kf;             /* whole file, to keep unknown keys on save */
+    GHashTable *lines;        /* "group\nkey" (or "group") -> line number */
 };
+
+/* Line of a key (or of a group with key NULL) in the loaded file, 0 if
+ * unknown: for messages about values the caller checks itself. */
+guint vd_config_line(const struct vd_config *cfg, const char *group, const char *key);
 
 /* Path of the config file: $XDG_CONFIG_HOME/virtdeck/config. */
 char *vd_config_default_path(void);

@@ -18,9 +18,24 @@ static bool
 valid_host(const char *h)
 {
     for (const char *p = h; *p; p++)
-        if (!g_ascii_isalnum(*p) && !strchr(".-_:[]", *p))
+        if (!g_ascii_isalnum(*p) && !strchr(".-_:", *p))
             return false;
     return true;
+}
+
+/* An IPv6 address: hex digits, dots (embedded IPv4) and at least two colons. */
+static bool
+is_ipv6(const char *h)
+{
+    int colons = 0;
+
+    for (const char *p = h; *p; p++) {
+        if (*p == ':')
+            colons++;
+        else if (!g_ascii_isxdigit(*p) && *p != '.')
+            return false;
+    }
+    return colons >= 2;
 }
 
 char *
@@ -50,6 +65,10 @@ vd_uri_build(const struct vd_uri_parts *p, char **error)
     }
     if (!empty(p->host) && !valid_host(p->host)) {
         *error = g_strdup_printf(_("invalid host name “%s”"), p->host);
+        return NULL;
+    }
+    if (!empty(p->host) && strchr(p->host, ':') && !is_ipv6(p->host)) {
+        *error = g_strdup_printf(_("invalid host name “%s”: put the port in the Port field"), p->host);
         return NULL;
     }
     if (!empty(p->user) && strpbrk(p->user, "@/:?# ")) {

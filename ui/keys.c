@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "conf.h"
 #include "ui/keys.h"
 #include "ui/term.h"
 
@@ -297,8 +298,9 @@ compare_str(gconstpointer a, gconstpointer b)
 }
 
 bool
-ui_keymap_apply(struct ui_keymap *km, GHashTable *overrides, GString *errors)
+ui_keymap_apply(struct ui_keymap *km, const struct vd_config *cfg, GString *errors)
 {
+    GHashTable *overrides = cfg ? cfg->keys : NULL;
     g_autofree gpointer *names = NULL;
     guint n = 0;
     bool ok = true;
@@ -311,7 +313,12 @@ ui_keymap_apply(struct ui_keymap *km, GHashTable *overrides, GString *errors)
         const char *spec = g_hash_table_lookup(overrides, names[i]);
         g_autofree char *error = NULL;
         if (!ui_keymap_bind(km, names[i], spec ? spec : "", &error)) {
-            g_string_append_printf(errors, _("[keys] %s\n"), error);
+            guint line = vd_config_line(cfg, "keys", names[i]);
+            if (line)
+                g_string_append_printf(errors, _("config line %1$u: %2$s"), line, error);
+            else
+                g_string_append_printf(errors, _("[keys] %s"), error);
+            g_string_append_c(errors, '\n');
             ok = false;
         }
     }

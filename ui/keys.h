@@ -98,7 +98,9 @@ bool ui_keymap_bind(struct ui_keymap *km, const char *name, const char *spec, ch
  * (translated, one per line) and the rest still applies. */
 bool ui_keymap_parse(struct ui_keymap *km, const char *text, GString *errors);
 /* Apply user overrides (binding name -> key spec), e.g. config->keys. */
-bool ui_keymap_apply(struct ui_keymap *km, GHashTable *overrides, GString *errors);
+struct vd_config;
+/* Apply the [keys] section of the configuration; errors name their line. */
+bool ui_keymap_apply(struct ui_keymap *km, const struct vd_config *cfg, GString *errors);
 int ui_keymap_lookup(const struct ui_keymap *km, ui_key k);   /* binding or -1 */
 guint ui_keymap_n_keys(const struct ui_keymap *km, int b);
 ui_key ui_keymap_key(const struct ui_keymap *km, int b, guint i);

@@ -83,6 +83,10 @@ test_bad_lines(void)
     expect_warning("[connection:x]\nuri=test:///default\nautoconnect=maybe\n", "config line 3:");
     expect_warning("[broken\nuri=x\n", "config line 1:");
     expect_warning("\xff\xfe\n", "not valid UTF-8");
+    /* lines GKeyFile itself would refuse (and with them the whole file) */
+    expect_warning("[general]\nfoo]bar=1\n", "config line 2:");
+    expect_warning("[general]\nfoo[=1\n", "config line 2:");
+    expect_warning("[gen\teral]\ntheme=x\n", "config line 1:");
 
     /* the good parts of a file with bad lines are still used */
     g_autofree char *p = write_tmp("[general]\n=nokey\ntheme=mono\n[connection:a]\nuri=test:///default\n");
@@ -93,6 +97,19 @@ test_bad_lines(void)
     g_assert_cmpuint(c->conns->len, ==, 1);
     vd_config_free(c);
     g_unlink(p);
+
+    /* a bracket in a key drops that line only, not the connections */
+    g_autofree char *p2 = write_tmp("[general]\ntheme=mono\nfoo]bar=1\n[connection:a]\nuri=test:///default\n[keys]\nquit=q\n");
+    g_autofree char *warn2 = NULL;
+    c = vd_config_load(p2, &warn2);
+    g_assert_nonnull(strstr(warn2, "config line 3:"));
+    g_assert_cmpstr(c->theme, ==, "mono");
+    g_assert_cmpuint(c->conns->len, ==, 1);
+    g_assert_cmpuint(vd_config_line(c, "keys", "quit"), ==, 7);
+    g_assert_cmpuint(vd_config_line(c, "connection:a", NULL), ==, 4);
+    g_assert_cmpuint(vd_config_line(c, "keys", "nope"), ==, 0);
+    vd_config_free(c);
+    g_unlink(p2);
 }
 
 static void

@@ -41,6 +41,10 @@ test_build(void)
     bad((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "h;rm -rf" }, "invalid host");
     bad((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "h", .user = "a@b" }, "invalid user");
     bad((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "h", .port = 70000 }, "port");
+    bad((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "server1:2222" }, "Port field");
+    bad((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "[::1]" }, "invalid host");
+    ok((struct vd_uri_parts){ .driver = "qemu", .transport = "ssh", .host = "fe80::1", .port = 22 },
+       "qemu+ssh://[fe80::1]:22/system");
 }
 
 int
