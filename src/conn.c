@@ -437,19 +437,15 @@ refresh_list(struct vd_conn *c, GPtrArray *out)
     return n;
 }
 
-/* A new snapshot with the current host fields and no domains. */
+/* A new snapshot with the current host fields and no domains. The
+ * published snapshot is shared with readers: never modify it. */
 static struct vd_host_snap *
 copy_host_fields(struct vd_conn *c)
 {
     struct vd_host_snap *s;
-    GPtrArray *doms;
 
     g_mutex_lock(&c->lock);
-    doms = c->snap->domains;
-    c->snap->domains = g_ptr_array_new();
-    s = vd_host_snap_copy(c->snap);
-    g_ptr_array_unref(c->snap->domains);
-    c->snap->domains = doms;
+    s = vd_host_snap_copy_host(c->snap);
     g_mutex_unlock(&c->lock);
     return s;
 }

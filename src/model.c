@@ -89,7 +89,7 @@ vd_host_snap_new(const char *uri)
 }
 
 struct vd_host_snap *
-vd_host_snap_copy(const struct vd_host_snap *s)
+vd_host_snap_copy_host(const struct vd_host_snap *s)
 {
     struct vd_host_snap *c = vd_host_snap_new(s->uri);
     GPtrArray *doms = c->domains;
@@ -101,8 +101,16 @@ vd_host_snap_copy(const struct vd_host_snap *s)
     c->driver = g_strdup(s->driver);
     c->error = g_strdup(s->error);
     c->domains = doms;
+    return c;
+}
+
+struct vd_host_snap *
+vd_host_snap_copy(const struct vd_host_snap *s)
+{
+    struct vd_host_snap *c = vd_host_snap_copy_host(s);
+
     for (guint i = 0; i < s->domains->len; i++)
-        g_ptr_array_add(doms, vd_domain_copy(s->domains->pdata[i]));
+        g_ptr_array_add(c->domains, vd_domain_copy(s->domains->pdata[i]));
     return c;
 }
 

@@ -77,6 +77,8 @@ void vd_domain_free(struct vd_domain *d);
 struct vd_host_snap *vd_host_snap_new(const char *uri);
 /* Copy of the scalar fields and a new reference-free copy of the domains. */
 struct vd_host_snap *vd_host_snap_copy(const struct vd_host_snap *s);
+/* The same without the domains (an empty list). */
+struct vd_host_snap *vd_host_snap_copy_host(const struct vd_host_snap *s);
 struct vd_host_snap *vd_host_snap_ref(struct vd_host_snap *s);
 void vd_host_snap_unref(struct vd_host_snap *s);
 typedef struct vd_host_snap vd_host_snap;

@@ -31,6 +31,13 @@ test_snapshot_copy(void)
     g_assert_true(c->domains->pdata[0] != s->domains->pdata[0]);
     g_assert_nonnull(vd_host_snap_find(c, "00000000-0000-0000-0000-000000000001"));
     g_assert_null(vd_host_snap_find(c, "nope"));
+    {
+        struct vd_host_snap *h = vd_host_snap_copy_host(s);
+        g_assert_cmpuint(h->domains->len, ==, 0);
+        g_assert_cmpstr(h->hostname, ==, "h1");
+        g_assert_cmpuint(s->domains->len, ==, 1);
+        vd_host_snap_unref(h);
+    }
     vd_host_snap_unref(vd_host_snap_ref(s));
     vd_host_snap_unref(s);
     g_assert_cmpstr(((struct vd_domain *)c->domains->pdata[0])->name, ==, "a");
