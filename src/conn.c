@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -10,6 +11,7 @@
 
 #include "conn.h"
 #include "i18n.h"
+#include "stats.h"
 #include "util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
@@ -54,6 +56,12 @@ struct vd_conn {
     int lifecycle_id;
     bool is_container_driver;
     bool is_test_driver;         /* test:///: domain type read from the XML once */
+    GHashTable *prev;            /* uuid -> struct vd_dom_counters: the last tick's sample */
+    GHashTable *next;            /* the sample being taken */
+    struct vd_host_counters host_prev;
+    int node_cpu_n;              /* parameters of virNodeGetCPUStats, 0: the driver has none */
+    int node_mem_n;
+    guint ticks_since_full;      /* quick ticks since the last full refresh */
     GHashTable *test_types;      /* uuid -> GINT_TO_POINTER(1 + container) */
     bool was_connected;
     guint backoff_s;             /* last wait between reconnects, 0: none yet */
@@ -86,6 +94,10 @@ conn_unref(struct vd_conn *c)
     g_async_queue_unref(c->jobs);
     vd_host_snap_unref(c->snap);
     g_free(c->job_label);
+    if (c->prev)
+        g_hash_table_unref(c->prev);
+    if (c->next)
+        g_hash_table_unref(c->next);
     if (c->test_types)
         g_hash_table_unref(c->test_types);
     g_mutex_clear(&c->lock);
@@ -200,6 +212,26 @@ post_notify(struct vd_conn *c)
     post_to_ui(c->ui_ctx, notify_in_ui, conn_ref(c), (GDestroyNotify)conn_unref);
 }
 
+/* Equal as far as the screen can tell: percentages to 0.05, amounts to 0.5 %. */
+static bool
+num_same(double a, double b, bool pct)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b);
+    return fabs(a - b) <= (pct ? 0.05 : MAX(fabs(a), fabs(b)) * 0.005);
+}
+
+static bool
+rates_same(const struct vd_dom_rates *a, const struct vd_dom_rates *b)
+{
+    return num_same(a->cpu_pct, b->cpu_pct, true) && num_same(a->cpu_host_pct, b->cpu_host_pct, true) &&
+           num_same(a->mem_used_kib, b->mem_used_kib, false) &&
+           num_same(a->mem_total_kib, b->mem_total_kib, false) && num_same(a->rd_bps, b->rd_bps, false) &&
+           num_same(a->wr_bps, b->wr_bps, false) && num_same(a->rd_iops, b->rd_iops, false) &&
+           num_same(a->wr_iops, b->wr_iops, false) && num_same(a->rx_bps, b->rx_bps, false) &&
+           num_same(a->tx_bps, b->tx_bps, false);
+}
+
 static bool
 domain_same(const struct vd_domain *a, const struct vd_domain *b)
 {
@@ -208,7 +240,7 @@ domain_same(const struct vd_domain *a, const struct vd_domain *b)
            a->max_vcpus == b->max_vcpus && a->mem_kib == b->mem_kib &&
            a->max_mem_kib == b->max_mem_kib && a->autostart == b->autostart &&
            a->persistent == b->persistent && a->managed_save == b->managed_save &&
-           a->container == b->container;
+           a->container == b->container && rates_same(&a->rates, &b->rates);
 }
 
 /* Whether a refresh changed anything shown: free memory within 1 % counts
@@ -219,7 +251,9 @@ snap_same(const struct vd_host_snap *a, const struct vd_host_snap *b)
     unsigned long long df = a->free_kib > b->free_kib ? a->free_kib - b->free_kib : b->free_kib - a->free_kib;
 
     if (a->state != b->state || g_strcmp0(a->error, b->error) || g_strcmp0(a->hostname, b->hostname) ||
-        a->domains->len != b->domains->len || df > MAX(1024, a->mem_kib / 100))
+        a->domains->len != b->domains->len || df > MAX(1024, a->mem_kib / 100) ||
+        !num_same(a->rates.cpu_pct, b->rates.cpu_pct, true) ||
+        !num_same(a->rates.mem_used_kib, b->rates.mem_used_kib, false))
         return false;
     for (guint i = 0; i < a->domains->len; i++)
         if (!domain_same(a->domains->pdata[i], b->domains->pdata[i]))
@@ -344,13 +378,26 @@ domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
 }
 
 static void
-domain_fill_info(struct vd_conn *c, virDomainPtr dom, struct vd_domain *d)
+domain_fill_info(struct vd_conn *c, virDomainPtr dom, struct vd_domain *d, struct vd_dom_counters *k)
 {
     virDomainInfo info;
 
     c->rpc++;
     if (virDomainGetInfo(dom, &info) < 0)
         return;
+    if (!k->have_cpu && info.state != VIR_DOMAIN_SHUTOFF) {
+        k->have_cpu = true;
+        k->cpu_ns = info.cpuTime;
+    }
+    if (!k->have_balloon) {
+        k->have_balloon = true;
+        k->mem_cur_kib = info.memory;
+    }
+    if (c->is_container_driver && info.state != VIR_DOMAIN_SHUTOFF) {
+        /* LXC reports the memory in use (cgroup) as the current memory */
+        k->have_rss = true;
+        k->mem_rss_kib = info.memory;
+    }
     d->state = info.state < VD_DOM_STATE_LAST ? (enum vd_dom_state)info.state : VD_DOM_NOSTATE;
     d->vcpus = d->max_vcpus = info.nrVirtCpu;
     d->mem_kib = info.memory;
@@ -366,12 +413,70 @@ domain_cmp(gconstpointer a, gconstpointer b)
     return r ? r : strcmp(x->uuid, y->uuid);
 }
 
-/* Bulk stats: state, vcpu and balloon groups in one call. */
+static void
+counters_from_params(virTypedParameterPtr p, int np, struct vd_dom_counters *k)
+{
+    unsigned long long v;
+
+    if (virTypedParamsGetULLong(p, np, "cpu.time", &v) == 1) {
+        k->have_cpu = true;
+        k->cpu_ns = v;
+    }
+    if (virTypedParamsGetULLong(p, np, "balloon.current", &v) == 1) {
+        k->have_balloon = true;
+        k->mem_cur_kib = v;
+    }
+    if (virTypedParamsGetULLong(p, np, "balloon.available", &v) == 1) {
+        unsigned long long unused;
+        if (virTypedParamsGetULLong(p, np, "balloon.unused", &unused) == 1) {
+            k->have_guest_mem = true;
+            k->mem_avail_kib = v;
+            k->mem_unused_kib = unused;
+        }
+    }
+    if (virTypedParamsGetULLong(p, np, "balloon.rss", &v) == 1) {
+        k->have_rss = true;
+        k->mem_rss_kib = v;
+    }
+    /* block.N.rd.bytes ... net.N.tx.bytes: summed over devices */
+    for (int i = 0; i < np; i++) {
+        const char *f = p[i].field;
+        const char *rest;
+        guint64 *dst = NULL;
+
+        if (p[i].type != VIR_TYPED_PARAM_ULLONG)
+            continue;
+        if (g_str_has_prefix(f, "block.") && (rest = strchr(f + 6, '.'))) {
+            k->have_block = true;
+            if (strcmp(rest, ".rd.bytes") == 0) dst = &k->rd_bytes;
+            else if (strcmp(rest, ".wr.bytes") == 0) dst = &k->wr_bytes;
+            else if (strcmp(rest, ".rd.reqs") == 0) dst = &k->rd_reqs;
+            else if (strcmp(rest, ".wr.reqs") == 0) dst = &k->wr_reqs;
+        } else if (g_str_has_prefix(f, "net.") && (rest = strchr(f + 4, '.'))) {
+            k->have_net = true;
+            if (strcmp(rest, ".rx.bytes") == 0) dst = &k->rx_bytes;
+            else if (strcmp(rest, ".tx.bytes") == 0) dst = &k->tx_bytes;
+        }
+        if (dst)
+            *dst += p[i].value.ul;
+    }
+}
+
+static void
+remember_counters(struct vd_conn *c, const struct vd_domain *d, const struct vd_dom_counters *k)
+{
+    struct vd_dom_counters *copy = g_memdup2(k, sizeof *k);
+    g_hash_table_replace(c->next, g_strdup(d->uuid), copy);
+}
+
+/* Bulk stats: state, vcpu, balloon, cpu, interface and block groups in one call. */
 static int
 refresh_bulk(struct vd_conn *c, GPtrArray *out)
 {
     virDomainStatsRecordPtr *recs = NULL;
-    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BALLOON;
+    unsigned int stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BALLOON |
+                         VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK;
+    gint64 now = vd_now_ms();
     int n;
 
     c->rpc++;
@@ -386,6 +491,7 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out)
         unsigned int vc = 0, vmax = 0;
         unsigned long long cur = 0, max = 0;
         bool have_vcpu = false, have_mem = false;
+        struct vd_dom_counters k = { .t_ms = now };
 
         virTypedParamsGetInt(p, np, "state.state", &st);
         virTypedParamsGetInt(p, np, "state.reason", &reason);
@@ -395,9 +501,10 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out)
         if (virTypedParamsGetULLong(p, np, "balloon.maximum", &max) == 1)
             have_mem = true;
         virTypedParamsGetULLong(p, np, "balloon.current", &cur);
+        counters_from_params(p, np, &k);
         if (!have_vcpu || !have_mem) {
             /* drivers without these groups (the test driver) */
-            domain_fill_info(c, recs[i]->dom, d);
+            domain_fill_info(c, recs[i]->dom, d, &k);
         }
         if (st >= 0 && st < VD_DOM_STATE_LAST)
             d->state = st;
@@ -410,6 +517,8 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out)
             d->max_mem_kib = max;
             d->mem_kib = cur ? cur : max;
         }
+        k.vcpus = d->vcpus;
+        remember_counters(c, d, &k);
         g_ptr_array_add(out, d);
     }
     virDomainStatsRecordListFree(recs);
@@ -429,7 +538,11 @@ refresh_list(struct vd_conn *c, GPtrArray *out)
         return -1;
     for (int i = 0; i < n; i++) {
         struct vd_domain *d = domain_from_ptr(c, doms[i]);
-        domain_fill_info(c, doms[i], d);
+        struct vd_dom_counters k = { .t_ms = vd_now_ms() };
+
+        domain_fill_info(c, doms[i], d, &k);
+        k.vcpus = d->vcpus;
+        remember_counters(c, d, &k);
         g_ptr_array_add(out, d);
         virDomainFree(doms[i]);
     }
@@ -450,18 +563,103 @@ copy_host_fields(struct vd_conn *c)
     return s;
 }
 
+/* Host CPU and memory counters: one call each, when the driver has them. */
+static void
+node_counters(struct vd_conn *c, struct vd_host_counters *h)
+{
+    virNodeCPUStats cpu[8];
+    virNodeMemoryStats mem[8];
+    int n;
+
+    h->t_ms = vd_now_ms();
+    if (c->node_cpu_n > 0) {
+        n = c->node_cpu_n;
+        c->rpc++;
+        if (virNodeGetCPUStats(c->vc, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &n, 0) == 0) {
+            h->have_cpu = true;
+            for (int i = 0; i < n; i++) {
+                if (!strcmp(cpu[i].field, VIR_NODE_CPU_STATS_KERNEL) ||
+                    !strcmp(cpu[i].field, VIR_NODE_CPU_STATS_USER))
+                    h->cpu_busy_ns += cpu[i].value;
+                if (!strcmp(cpu[i].field, VIR_NODE_CPU_STATS_KERNEL) ||
+                    !strcmp(cpu[i].field, VIR_NODE_CPU_STATS_USER) ||
+                    !strcmp(cpu[i].field, VIR_NODE_CPU_STATS_IDLE) ||
+                    !strcmp(cpu[i].field, VIR_NODE_CPU_STATS_IOWAIT))
+                    h->cpu_total_ns += cpu[i].value;
+            }
+        } else {
+            c->node_cpu_n = 0;            /* do not ask again */
+        }
+    }
+    if (c->node_mem_n > 0) {
+        n = c->node_mem_n;
+        c->rpc++;
+        if (virNodeGetMemoryStats(c->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, mem, &n, 0) == 0) {
+            h->have_mem = true;
+            for (int i = 0; i < n; i++) {
+                if (!strcmp(mem[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
+                    h->mem_total_kib = mem[i].value;
+                else if (!strcmp(mem[i].field, VIR_NODE_MEMORY_STATS_FREE))
+                    h->mem_free_kib = mem[i].value;
+                else if (!strcmp(mem[i].field, VIR_NODE_MEMORY_STATS_BUFFERS))
+                    h->mem_buffers_kib = mem[i].value;
+                else if (!strcmp(mem[i].field, VIR_NODE_MEMORY_STATS_CACHED))
+                    h->mem_cached_kib = mem[i].value;
+            }
+        } else {
+            c->node_mem_n = 0;
+        }
+    }
+}
+
+/* The flags that only list calls know (autostart, transient, managed save),
+ * for a quick tick: taken from the last snapshot. False if a domain is new. */
 static bool
-do_refresh(struct vd_conn *c)
+copy_list_flags(struct vd_conn *c, GPtrArray *doms)
+{
+    g_autoptr(GHashTable) old = g_hash_table_new(g_str_hash, g_str_equal);
+    bool all = true;
+
+    g_mutex_lock(&c->lock);
+    for (guint i = 0; i < c->snap->domains->len; i++) {
+        struct vd_domain *d = c->snap->domains->pdata[i];
+        g_hash_table_insert(old, d->uuid, d);
+    }
+    for (guint i = 0; i < doms->len; i++) {
+        struct vd_domain *d = doms->pdata[i];
+        const struct vd_domain *o = g_hash_table_lookup(old, d->uuid);
+        if (!o) {
+            all = false;
+            break;
+        }
+        d->autostart = o->autostart;
+        d->persistent = o->persistent;
+        d->managed_save = o->managed_save && !vd_dom_is_active(d);
+    }
+    g_mutex_unlock(&c->lock);
+    return all;
+}
+
+/* One refresh. A quick tick (the stats timer) is a constant 3 calls:
+ * GetAllDomainStats, NodeGetCPUStats, NodeGetMemoryStats. A full refresh
+ * (connect, events, actions, a new domain, every 15th tick) adds the three
+ * list calls for autostart, transient and managed save. */
+static bool
+do_refresh_full(struct vd_conn *c, bool full)
 {
     g_autoptr(GHashTable) autostart = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) transient = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) saved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GPtrArray *doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    struct vd_host_counters hk = { 0 };
+    struct vd_host_rates hr;
     struct vd_host_snap *s;
-    unsigned long long free_bytes;
     int n;
 
     c->rpc = 0;
+    if (c->next)
+        g_hash_table_unref(c->next);
+    c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     busy_begin(c);
     n = refresh_bulk(c, doms);
     if (n < 0) {
@@ -471,10 +669,12 @@ do_refresh(struct vd_conn *c)
             n = refresh_list(c, doms);
         }
     }
+    if (n >= 0 && !full && (c->ticks_since_full >= 15 || !copy_list_flags(c, doms)))
+        full = true;
     if (n < 0 ||
-        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, autostart) < 0 ||
-        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
-        list_uuids(c, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, saved) < 0) {
+        (full && (list_uuids(c, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, autostart) < 0 ||
+                  list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
+                  list_uuids(c, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, saved) < 0))) {
         g_autofree char *err = last_error();
         busy_end(c);
         g_ptr_array_unref(doms);
@@ -483,29 +683,47 @@ do_refresh(struct vd_conn *c)
             publish_state(c, VD_HOST_CONNECTED, err);
         return false;
     }
-    c->rpc++;
-    free_bytes = virNodeGetFreeMemory(c->vc);
+    node_counters(c, &hk);
     busy_end(c);
 
+    s = copy_host_fields(c);
+    vd_host_rates_compute(c->host_prev.t_ms ? &c->host_prev : NULL, &hk, &hr);
+    c->host_prev = hk;
+    s->rates = hr;
+    if (hk.have_mem)
+        s->free_kib = hk.mem_free_kib + hk.mem_buffers_kib + hk.mem_cached_kib;
     for (guint i = 0; i < doms->len; i++) {
         struct vd_domain *d = doms->pdata[i];
-        d->autostart = g_hash_table_contains(autostart, d->uuid);
-        d->persistent = !g_hash_table_contains(transient, d->uuid);
-        d->managed_save = g_hash_table_contains(saved, d->uuid);
+        if (full) {
+            d->autostart = g_hash_table_contains(autostart, d->uuid);
+            d->persistent = !g_hash_table_contains(transient, d->uuid);
+            d->managed_save = g_hash_table_contains(saved, d->uuid);
+        }
+        /* a shut off domain keeps its last cpu.time: no rates for it */
+        vd_dom_rates_compute(c->prev && vd_dom_is_active(d) ? g_hash_table_lookup(c->prev, d->uuid) : NULL,
+                             g_hash_table_lookup(c->next, d->uuid), s->cpus, &d->rates);
     }
+    /* this sample is the next tick's previous one; vanished domains go */
+    if (c->prev)
+        g_hash_table_unref(c->prev);
+    c->prev = g_steal_pointer(&c->next);
+    c->ticks_since_full = full ? 0 : c->ticks_since_full + 1;
     g_ptr_array_sort(doms, domain_cmp);
 
-    s = copy_host_fields(c);
     g_ptr_array_unref(s->domains);
     s->domains = doms;
     s->state = VD_HOST_CONNECTED;
     g_clear_pointer(&s->error, g_free);
-    if (free_bytes)
-        s->free_kib = free_bytes / 1024;
     s->rpc_last_refresh = c->rpc;
     c->rpc_total += c->rpc;
     publish(c, s);
     return true;
+}
+
+static bool
+do_refresh(struct vd_conn *c)
+{
+    return do_refresh_full(c, true);
 }
 
 /* ---- connect / disconnect ------------------------------------------------ */
@@ -592,6 +810,15 @@ fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
     }
     if (virConnectGetLibVersion(c->vc, &lib) == 0)
         s->libvirt_version = lib;
+    /* the drivers want exactly their own parameter count: ask it once */
+    c->node_cpu_n = c->node_mem_n = 0;
+    c->rpc += 2;
+    if (virNodeGetCPUStats(c->vc, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &c->node_cpu_n, 0) < 0)
+        c->node_cpu_n = 0;
+    if (virNodeGetMemoryStats(c->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &c->node_mem_n, 0) < 0)
+        c->node_mem_n = 0;
+    c->node_cpu_n = MIN(c->node_cpu_n, 8);
+    c->node_mem_n = MIN(c->node_mem_n, 8);
 }
 
 static void
@@ -624,6 +851,7 @@ do_connect(struct vd_conn *c)
         publish_state(c, VD_HOST_DISCONNECTED, err);
         return false;
     }
+    c->host_prev.t_ms = 0;
     /* first, so that a daemon that stops answering now is noticed; not
      * supported by every driver (test:///): not an error */
     if (c->opt.keepalive_interval > 0)
@@ -1056,7 +1284,7 @@ worker(gpointer data)
         }
         if (!j) {
             if (c->vc)
-                do_refresh(c);
+                do_refresh_full(c, false);    /* the stats tick */
             continue;
         }
         handle_job(c, j);

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -56,6 +57,7 @@ vd_domain_new(void)
 {
     struct vd_domain *d = g_new0(struct vd_domain, 1);
     d->id = -1;
+    vd_dom_rates_unknown(&d->rates);
     return d;
 }
 
@@ -84,6 +86,7 @@ vd_host_snap_new(const char *uri)
 {
     struct vd_host_snap *s = g_atomic_rc_box_new0(struct vd_host_snap);
     s->uri = g_strdup(uri);
+    s->rates.cpu_pct = s->rates.mem_used_kib = s->rates.mem_total_kib = NAN;
     s->domains = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
     return s;
 }

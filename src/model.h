@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "stats.h"
+
 /* Same order and values as libvirt's virDomainState. */
 enum vd_dom_state {
     VD_DOM_NOSTATE = 0,
@@ -45,6 +47,7 @@ struct vd_domain {
     bool persistent;
     bool managed_save;        /* has a managed save image */
     bool container;           /* LXC (or other container driver) */
+    struct vd_dom_rates rates;  /* from the last two samples; NAN unknown */
 };
 
 struct vd_host_snap {
@@ -58,6 +61,7 @@ struct vd_host_snap {
     unsigned long long free_kib;
     unsigned long libvirt_version;  /* 9000000 = 9.0.0, 0 unknown */
     GPtrArray *domains;       /* struct vd_domain *, sorted by name */
+    struct vd_host_rates rates;  /* host CPU % and memory; NAN unknown */
     guint64 generation;       /* increases with every published snapshot */
     guint rpc_last_refresh;   /* RPC calls the last refresh made */
     guint64 rpc_total;        /* RPC calls since start */
