@@ -189,7 +189,7 @@ config_new(const char *path)
 
     cfg->path = path ? g_strdup(path) : vd_config_default_path();
     cfg->theme = g_strdup("default");
-    cfg->refresh_s = 5;
+    cfg->refresh_s = 2;
     cfg->conns = g_ptr_array_new_with_free_func((GDestroyNotify)saved_conn_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     cfg->kf = g_key_file_new();

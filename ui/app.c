@@ -74,7 +74,7 @@ ui_app_new(struct vd_config *cfg)
     app->saved_stderr = -1;
     app->doms_host = -1;
     app->keymap = ui_keymap_new();
-    app->conn_opt.refresh_ms = (cfg && cfg->refresh_s ? cfg->refresh_s : 5) * 1000;
+    app->conn_opt.refresh_ms = (cfg && cfg->refresh_s ? cfg->refresh_s : 2) * 1000;
     app->conn_opt.not_responding_ms = 2500;
     app->conn_opt.keepalive_interval = 2;
     app->conn_opt.keepalive_count = 3;

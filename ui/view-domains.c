@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -9,24 +10,32 @@
 #include "ui/views.h"
 
 enum {
-    COL_NAME, COL_STATE, COL_TYPE, COL_VCPUS, COL_MEMORY,
+    COL_NAME, COL_STATE, COL_CPU, COL_TYPE, COL_VCPUS, COL_MEMORY, COL_USED, COL_DISK, COL_NET,
     COL_AUTOSTART, COL_PERSISTENT, COL_ID, COL_UUID, COL_LAST
 };
 
 /* title, short title, min width, preferred width, flex, priority (hidden first: highest), align, sortable */
 static struct ui_list_col dom_cols[COL_LAST] = {
-    [COL_NAME] = { N_("Name"), NULL, 10, 24, 1, 0, UI_ALIGN_LEFT, true },
+    [COL_NAME] = { N_("Name"), NULL, 14, 24, 1, 0, UI_ALIGN_LEFT, true },
     [COL_STATE] = { N_("State"), NULL, 8, 13, 0, 1, UI_ALIGN_LEFT, true },
+    /* TRANSLATORS: column header: CPU use in percent of the domain's vCPUs (5 cells) */
+    [COL_CPU] = { N_("CPU%"), NULL, 5, 0, 0, 2, UI_ALIGN_RIGHT, true },
     /* TRANSLATORS: column header: VM or CT (container) */
-    [COL_TYPE] = { N_("Type"), NULL, 4, 0, 0, 4, UI_ALIGN_LEFT, true },
-    [COL_VCPUS] = { N_("vCPUs"), NULL, 5, 0, 0, 2, UI_ALIGN_RIGHT, true },
+    [COL_TYPE] = { N_("Type"), NULL, 4, 0, 0, 5, UI_ALIGN_LEFT, true },
+    [COL_VCPUS] = { N_("vCPUs"), NULL, 5, 0, 0, 4, UI_ALIGN_RIGHT, true },
     [COL_MEMORY] = { N_("Memory"), NULL, 9, 0, 0, 3, UI_ALIGN_RIGHT, true },
+    /* TRANSLATORS: column header: memory the guest uses (5 cells) */
+    [COL_USED] = { N_("Used"), NULL, 5, 0, 0, 6, UI_ALIGN_RIGHT, true },
+    /* TRANSLATORS: column header: disk read/write per second; short form 4 cells */
+    [COL_DISK] = { N_("Disk R/W"), N_("Disk"), 9, 11, 0, 7, UI_ALIGN_RIGHT, true },
+    /* TRANSLATORS: column header: network receive/transmit per second; short form 4 cells */
+    [COL_NET] = { N_("Net RX/TX"), N_("Net"), 9, 11, 0, 8, UI_ALIGN_RIGHT, true },
     /* TRANSLATORS: short column header for Autostart (4 cells) */
-    [COL_AUTOSTART] = { N_("Autostart"), N_("Auto"), 4, 0, 0, 5, UI_ALIGN_LEFT, true },
+    [COL_AUTOSTART] = { N_("Autostart"), N_("Auto"), 4, 0, 0, 9, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: short column header for Persistent (4 cells) */
-    [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 0, 6, UI_ALIGN_LEFT, true },
-    [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 7, UI_ALIGN_RIGHT, true },
-    [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 8, UI_ALIGN_LEFT, true },
+    [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 0, 10, UI_ALIGN_LEFT, true },
+    [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 11, UI_ALIGN_RIGHT, true },
+    [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 12, UI_ALIGN_LEFT, true },
 };
 
 static const struct vd_domain *
@@ -49,6 +58,43 @@ dom_memory(const struct vd_domain *d)
     return d->mem_kib ? d->mem_kib : d->max_mem_kib;
 }
 
+/* "0", "512K", "62M", "1.5G": bytes (or bytes/s) in at most 5 cells */
+static char *
+short_bytes(double v)
+{
+    static const char units[] = "BKMGTP";
+    int u = 0;
+
+    if (isnan(v))
+        return g_strdup("-");
+    if (v < 0.5)
+        return g_strdup("0");
+    while (v >= 1000.0 && u + 1 < (int)sizeof units - 1) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u == 0)
+        return g_strdup_printf("%.0f", v);
+    return v < 9.95 ? g_strdup_printf("%.1f%c", v, units[u]) : g_strdup_printf("%.0f%c", v, units[u]);
+}
+
+static char *
+pair(double a, double b)
+{
+    g_autofree char *x = short_bytes(a);
+    g_autofree char *y = short_bytes(b);
+
+    if (isnan(a) && isnan(b))
+        return g_strdup("-");
+    return g_strdup_printf("%s/%s", x, y);
+}
+
+static double
+nan_low(double v)
+{
+    return isnan(v) ? -1.0 : v;
+}
+
 static const char *
 yes_no(bool b)
 {
@@ -68,6 +114,11 @@ dom_cell(const void *data, guint row, int col)
         return g_strdup(vd_dom_state_name(d->state));
     /* TRANSLATORS: domain type: virtual machine / container, 2-4 cells */
     case COL_TYPE: return g_strdup(d->container ? C_("type", "CT") : C_("type", "VM"));
+    case COL_CPU:
+        return isnan(d->rates.cpu_pct) ? g_strdup("-") : g_strdup_printf("%.1f", d->rates.cpu_pct);
+    case COL_USED: return short_bytes(d->rates.mem_used_kib * 1024.0);
+    case COL_DISK: return pair(d->rates.rd_bps, d->rates.wr_bps);
+    case COL_NET: return pair(d->rates.rx_bps, d->rates.tx_bps);
     case COL_VCPUS: return g_strdup_printf("%u", d->vcpus);
     case COL_MEMORY: return vd_format_kib(dom_memory(d));
     case COL_AUTOSTART: return g_strdup(yes_no(d->autostart));
@@ -129,6 +180,15 @@ dom_compare(const void *data, guint ra, guint rb, int col)
     case COL_NAME: return g_strcmp0(a->collate_key, b->collate_key);
     case COL_STATE: return CMP(state_rank(a->state), state_rank(b->state));
     case COL_TYPE: return CMP(a->container, b->container);
+    /* busiest first */
+    case COL_CPU: return CMP(nan_low(b->rates.cpu_pct), nan_low(a->rates.cpu_pct));
+    case COL_USED: return CMP(nan_low(b->rates.mem_used_kib), nan_low(a->rates.mem_used_kib));
+    case COL_DISK:
+        return CMP(nan_low(b->rates.rd_bps) + nan_low(b->rates.wr_bps),
+                   nan_low(a->rates.rd_bps) + nan_low(a->rates.wr_bps));
+    case COL_NET:
+        return CMP(nan_low(b->rates.rx_bps) + nan_low(b->rates.tx_bps),
+                   nan_low(a->rates.rx_bps) + nan_low(a->rates.tx_bps));
     case COL_VCPUS: return CMP(a->vcpus, b->vcpus);
     case COL_MEMORY: return CMP(dom_memory(a), dom_memory(b));
     case COL_AUTOSTART: return CMP(b->autostart, a->autostart);

@@ -2,17 +2,19 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <config.h>
 
+#include <math.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "util.h"
 #include "ui/views.h"
 
-enum { COL_LABEL, COL_STATE };
+enum { COL_LABEL, COL_CPU, COL_STATE };
 
 static const struct ui_list_col tree_cols[] = {
     [COL_LABEL] = { N_("Hosts"), NULL, 12, 0, 1, 0, UI_ALIGN_LEFT, false },
-    [COL_STATE] = { N_("Connection"), NULL, 14, 0, 0, 1, UI_ALIGN_LEFT, false },
+    [COL_CPU] = { N_("CPU%"), NULL, 5, 0, 0, 1, UI_ALIGN_RIGHT, false },
+    [COL_STATE] = { N_("Connection"), NULL, 14, 0, 0, 2, UI_ALIGN_LEFT, false },
 };
 
 enum vd_color
@@ -93,6 +95,11 @@ tree_cell(const void *data, guint row, int col)
 
     if (col == COL_STATE)
         return g_strdup(d ? "" : vd_host_state_name(h->snap->state));
+    if (col == COL_CPU) {
+        /* hosts: share of all host CPUs; domains: of their own vCPUs */
+        double v = d ? d->rates.cpu_pct : h->snap->rates.cpu_pct;
+        return isnan(v) ? g_strdup("") : g_strdup_printf("%.1f", v);
+    }
     if (d)
         return g_strdup_printf("  %s %s", ui_glyph(ui_dom_glyph(d)), d->name);
     if (h->index < 9)
@@ -201,6 +208,12 @@ draw_host_info(const struct ui_app *app)
         else
             l1 = g_strdup_printf(_("libvirt %s"), ver);
         l2 = g_strdup_printf(ngettext("%u CPU", "%u CPUs", s->cpus), s->cpus);
+        if (!isnan(s->rates.cpu_pct))
+            g_clear_pointer(&l2, g_free);
+        if (!isnan(s->rates.cpu_pct))
+            /* TRANSLATORS: host CPUs and how busy they are: "2 CPUs, 56% busy" */
+            l2 = g_strdup_printf(ngettext("%1$u CPU, %2$.0f%% busy", "%1$u CPUs, %2$.0f%% busy", s->cpus),
+                                 s->cpus, s->rates.cpu_pct);
         if (s->free_kib)
             l3 = g_strdup_printf(_("Memory: %1$s free of %2$s"), free_mem, mem);
         else

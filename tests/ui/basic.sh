@@ -90,8 +90,9 @@ if [ -n "$HAVE_DEMO" ]; then
     check "sorted by state: a running domain first" eval 'first_row | grep -q running'
     ui_keys O
     check "O reverses: shut off first" eval 'ui_wait_for "State▼" && first_row | grep -qE "shut off|saved"'
-    ui_keys F6 F6 F6 F6 F6 F6
-    check "F6 cycles back to the natural order" eval 'ui_wait_gone "▼" && ! ui_screen | sed -n 2p | grep -q "[▲▼]"'
+    # as many F6 as there are sortable columns shown, then the natural order
+    for _i in $(seq 16); do ui_screen | sed -n 2p | grep -q "[▲▼]" || break; ui_keys F6; sleep 0.1; done
+    check "F6 cycles back to the natural order" eval '! ui_screen | sed -n 2p | grep -q "[▲▼]"'
 else
     for i in 1 2 3 4; do skip "sort needs data/demo.xml"; done
 fi

@@ -63,7 +63,7 @@ check "VIRTDECK_LOCALEDIR overrides the catalog directory" eval \
 ui_start 80 24 $RU_ENV -- --demo
 check "main screen comes up" ui_wait_for "k8s-node-1"
 check "title bar: domain count in Russian plural" eval 'ui_screen | head -n1 | grep -qE "14 доменов, [0-9]+ активных"'
-check "column headers in Russian" eval 'ui_screen | sed -n 2p | grep -qE "Имя +Состояние +Тип +vCPU +Память +Авто +Пост"'
+check "column headers in Russian" eval 'ui_screen | sed -n 2p | grep -qE "Имя +Состояние +ЦП% +Тип +vCPU +Память"'
 check "no English column headers" not_english 'sed -n 2p' Hosts Name State Type Memory Auto Pers
 check "state names in Russian" eval 'ui_row backup-nas | grep -qF сохранена && ui_row build-run | grep -qF выключена && ui_row db-primary | grep -qF работает && ui_row db-replica | grep -qF "на паузе"'
 check "no English state names" not_english 'ui_right' running paused shut saved crashed yes no VM CT
@@ -123,7 +123,7 @@ ui_resize 120 40
 check "120x40: the reconnect key shows too" eval 'ui_wait_for "F4Повтор" && fkey_bar | grep -qE "^F1Помощь .*F10Выход *$"'
 check "120x40: host tree columns in Russian" eval 'ui_has "Узлы" && ui_has "Соединение"'
 ui_resize 80 24
-check "back at 80x24: headers present" eval 'ui_wait_for "Состояние" && ui_screen | sed -n 2p | grep -qF "Пост"'
+check "back at 80x24: headers present" eval 'ui_wait_for "Состояние" && ui_screen | sed -n 2p | grep -qF "Память"'
 
 ui_keys F10
 check "F10 quits" ui_wait_for "VIRTDECK-EXITED 0"

@@ -25,7 +25,7 @@ test_missing(void)
 
     g_assert_null(warn);
     g_assert_cmpstr(c->theme, ==, "default");
-    g_assert_cmpuint(c->refresh_s, ==, 5);
+    g_assert_cmpuint(c->refresh_s, ==, 2);
     g_assert_cmpuint(c->conns->len, ==, 0);
     vd_config_free(c);
 }
