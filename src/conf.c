@@ -127,6 +127,14 @@ read_general(struct vd_config *cfg, GString *warn, GHashTable *kl)
         g_free(cfg->theme);
         cfg->theme = g_steal_pointer(&theme);
     }
+    if (g_key_file_has_key(cfg->kf, "general", "history", NULL)) {
+        g_autoptr(GError) herr = NULL;
+        bool h = g_key_file_get_boolean(cfg->kf, "general", "history", &herr);
+        if (herr)
+            add_warning(warn, line_of(kl, "general", "history"), _("history must be true or false"));
+        else
+            cfg->history = h;
+    }
     if (!g_key_file_has_key(cfg->kf, "general", "refresh", NULL))
         return;
     refresh = g_key_file_get_integer(cfg->kf, "general", "refresh", &err);
@@ -190,6 +198,7 @@ config_new(const char *path)
     cfg->path = path ? g_strdup(path) : vd_config_default_path();
     cfg->theme = g_strdup("default");
     cfg->refresh_s = 2;
+    cfg->history = true;
     cfg->conns = g_ptr_array_new_with_free_func((GDestroyNotify)saved_conn_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     cfg->kf = g_key_file_new();

@@ -26,7 +26,8 @@ struct vd_saved_conn {
 struct vd_config {
     char *path;               /* file it was loaded from / is saved to */
     char *theme;              /* default "default" */
-    guint refresh_s;          /* default 5 */
+    guint refresh_s;          /* statistics tick, default 2 */
+    bool history;             /* keep RRD history, default true */
     GPtrArray *conns;         /* struct vd_saved_conn * */
     GHashTable *keys;         /* binding name -> key spec, user overrides */
     GKeyFile *kf;             /* whole file, to keep unknown keys on save */

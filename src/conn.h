@@ -26,6 +26,7 @@ struct vd_conn_options {
     guint not_responding_ms;    /* a call in flight longer than this: not responding (default 2500) */
     int keepalive_interval;     /* seconds, default 2 */
     guint keepalive_count;      /* default 3 */
+    bool history;               /* write RRD history under $XDG_STATE_HOME/virtdeck/rrd */
 };
 
 /* Call once, before the first vd_conn_new: libvirt's event loop thread. */

@@ -103,6 +103,7 @@ vd_host_snap_copy_host(const struct vd_host_snap *s)
     c->hostname = g_strdup(s->hostname);
     c->driver = g_strdup(s->driver);
     c->error = g_strdup(s->error);
+    c->history_error = g_strdup(s->history_error);
     c->domains = doms;
     return c;
 }
@@ -131,6 +132,7 @@ snap_clear(gpointer p)
     g_free(s->hostname);
     g_free(s->driver);
     g_free(s->error);
+    g_free(s->history_error);
     g_ptr_array_unref(s->domains);
 }
 

@@ -56,6 +56,7 @@ struct vd_host_snap {
     char *driver;             /* "QEMU", "LXC", "TEST", ... may be NULL */
     enum vd_host_state state;
     char *error;              /* last libvirt error, sanitized, may be NULL */
+    char *history_error;      /* writing the RRD history failed (first message), may be NULL */
     unsigned int cpus;
     unsigned long long mem_kib;
     unsigned long long free_kib;

@@ -78,6 +78,7 @@ ui_app_new(struct vd_config *cfg)
     app->conn_opt.not_responding_ms = 2500;
     app->conn_opt.keepalive_interval = 2;
     app->conn_opt.keepalive_count = 3;
+    app->conn_opt.history = cfg ? cfg->history : true;
     if (cfg && !ui_keymap_apply(app->keymap, cfg, errors)) {
         g_strchomp(errors->str);
         g_strdelimit(errors->str, "\n", ';');

@@ -17,6 +17,8 @@ UI_SOCKET="vdui-$$"
 UI_SESSION=""
 _ui_n=0
 UI_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/vdui.XXXXXX")
+# history (RRD files) of test runs never lands in the user's state directory
+export XDG_STATE_HOME="$UI_TMPDIR/state"
 _tap_n=0
 _tap_failed=0
 
