@@ -92,6 +92,7 @@ ui_app_free(struct ui_app *app)
 {
     if (!app)
         return;
+    ui_graph_close(app);
     for (size_t i = 0; i < G_N_ELEMENTS(app->sources); i++)
         drop_source(&app->sources[i]);
     drop_source(&app->redraw_src);
@@ -292,6 +293,7 @@ ui_app_recalc(struct ui_app *app)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
         views[i]->recalc(app);
+    ui_graph_recalc(app);
     if (app->lay.rows)
         compute_layout(app);
 }
@@ -436,6 +438,8 @@ draw_all(const struct ui_app *app)
     for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
         views[i]->draw(app);
     ui_draw_vline(lay->pane_y, lay->left_w, lay->pane_h, vd_attr(VD_C_BORDER));
+    if (app->graph)
+        ui_graph_draw(app);
     draw_status(app);
     draw_fkeys(app);
     if (app->help_open)
@@ -509,7 +513,7 @@ mouse_event(struct ui_app *app)
     bool up, down;
     const struct ui_view *v;
 
-    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open)
+    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open || app->graph)
         return UI_OK;
     up = ev.bstate & BUTTON4_PRESSED;
 #ifdef BUTTON5_PRESSED
@@ -553,6 +557,8 @@ app_key(struct ui_app *app, ui_key k)
     }
     if (app->help_open)
         return ui_help_key(app, k);
+    if (app->graph)
+        return ui_graph_key(app, k);
     if (app->prompt)
         return ui_app_filter_key(app, k);
     b = ui_keymap_lookup(app->keymap, k);

@@ -80,6 +80,7 @@ struct ui_app {
     GString *prompt;                /* filter being edited, NULL when not */
     bool help_open;
     guint help_top;
+    struct ui_graph_state *graph;   /* history view, NULL when closed */
     struct ui_dialog *dialog;
 
     struct ui_layout lay;
@@ -118,6 +119,13 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
+
+/* view-graph.c */
+void ui_graph_open(struct ui_app *app);
+void ui_graph_close(struct ui_app *app);
+void ui_graph_recalc(struct ui_app *app);
+void ui_graph_draw(const struct ui_app *app);
+unsigned ui_graph_key(struct ui_app *app, ui_key k);
 
 /* help.c */
 void ui_help_draw(const struct ui_app *app);

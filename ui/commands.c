@@ -471,6 +471,15 @@ cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (!ui_app_host(app))
+        return UI_OK;
+    ui_graph_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_help(struct ui_app *app, enum ui_cmd cmd)
 {
     app->help_open = true;
@@ -537,6 +546,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
     [UI_CMD_RECONNECT] = cmd_reconnect,
     [UI_CMD_HELP] = cmd_help,
+    [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,
     [UI_CMD_QUIT] = cmd_quit,

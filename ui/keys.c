@@ -52,6 +52,7 @@ const char ui_default_keys[] =
     "save = m\n"
     "restore = S\n"
     "autostart-toggle = a\n"
+    "graphs = v F7\n"
     "undefine = U\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {

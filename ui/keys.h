@@ -41,6 +41,7 @@ enum ui_group {
     _(SORT_REVERSE,   "sort-reverse",   N_("Reverse the sort order"),               UI_GROUP_LIST) \
     _(PAUSE_TOGGLE,   "pause-resume",   N_("Pause a running domain, resume a paused one"), UI_GROUP_DOMAIN) \
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
+    _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(NEXT_HOST,      "next-host",      N_("Next host"),                            UI_GROUP_HOST) \
     _(PREV_HOST,      "prev-host",      N_("Previous host"),                        UI_GROUP_HOST) \
     _(HOST_1,         "host-1",         N_("Go to host 1"),                         UI_GROUP_HOST) \
