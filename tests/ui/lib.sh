@@ -153,6 +153,16 @@ ui_wait_row() {
     done
 }
 
+# ui_wait_for_row_re NAME REGEX [TIMEOUT]: until the domain's row matches REGEX.
+ui_wait_for_row_re() {
+    _deadline=$(( $(date +%s%N) / 1000000 + ${3:-$UI_TIMEOUT} * 1000 ))
+    while :; do
+        if ui_row "$1" | grep -qE -- "$2"; then return 0; fi
+        [ $(( $(date +%s%N) / 1000000 )) -ge "$_deadline" ] && return 1
+        sleep 0.05
+    done
+}
+
 # PID of the virtdeck process in the pane.
 ui_pid() {
     _shell=$(_tmux display-message -p -t "$UI_SESSION" '#{pane_pid}')

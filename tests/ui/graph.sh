@@ -1,0 +1,30 @@
+#!/bin/bash
+# virtdeck - statistics columns and the history graph view on the demo host (TAP)
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The test driver's running domains report CPU time, so CPU% appears after
+# two ticks. The graph view's keys are checked here; real history of a real
+# guest is checked in tests/lab/stats.sh.
+. "$(dirname "$0")/lib.sh"
+ui_require
+export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
+
+plan 9
+
+ui_start 100 30 -- --demo
+check "CPU% column shown" ui_wait_for "CPU%"
+check "a running domain gets a CPU% after two ticks" \
+    eval 'ui_wait_row web-frontend "running" && ui_wait_for_row_re web-frontend "running +[0-9]+\.[0-9] "'
+check "a shut off domain has no CPU%" eval 'ui_row build-runner | grep -qE "shut off +- "'
+ui_keys l / w e b - f Enter v
+check "v opens the history of the selected domain" ui_wait_for "History of web-frontend, last hour, average"
+check "no history yet: says so and why" ui_wait_for "No history yet"
+ui_keys d
+check "d: last day" ui_wait_for "History of web-frontend, last day, average"
+ui_keys a
+check "a: maximum" ui_wait_for "History of web-frontend, last day, maximum"
+ui_keys Escape
+check "Esc: back to the list" eval 'ui_wait_gone "History of" && ui_has "web-frontend"'
+ui_keys Escape h v
+check "v on the host tree: the host's history" ui_wait_for "History of demo, last hour"
+tap_done
