@@ -45,6 +45,7 @@ struct ui_graph_state {
     enum vd_rrd_cf cf;
     struct vd_rrd_series series;
     bool have;
+    bool history_on;            /* [general] history */
     char *error;
     gint64 fetched_us;
 };
@@ -61,8 +62,10 @@ graph_fetch(struct ui_graph_state *g)
               vd_rrd_fetch(path, g->range, g->cf, time(NULL), &g->series, &err);
     if (!g->have)
         g->error = err ? g_strdup(err->message)
-                       : g_strdup(_("No history yet: virtdeck records a sample every 10 seconds "
-                                    "while the domain runs."));
+                   : !g->history_on ? g_strdup(_("History is off: history=false in the [general] "
+                                                  "section of the configuration."))
+                   : g_strdup(_("No history yet: virtdeck records a sample every 10 seconds "
+                                "while the domain runs."));
     g->fetched_us = g_get_monotonic_time();
 }
 
@@ -78,6 +81,7 @@ ui_graph_open(struct ui_app *app)
     g = g_new0(struct ui_graph_state, 1);
     g->uri = g_strdup(vd_conn_uri(h->conn));
     g->range = VD_RRD_HOUR;
+    g->history_on = app->conn_opt.history;
     g->cf = VD_RRD_AVERAGE;
     sel = app->focus == UI_FOCUS_DOMAINS ? ui_list_selected(&app->doms) : -1;
     if (sel >= 0 && (guint)sel < h->snap->domains->len) {
