@@ -44,6 +44,8 @@ vd_dom_rates_compute(const struct vd_dom_counters *prev, const struct vd_dom_cou
     double dt;
 
     vd_dom_rates_unknown(out);
+    if (!cur)
+        return;
     memory(cur, out);
     if (!prev || cur->t_ms <= prev->t_ms)
         return;

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include "conn.h"
 #include "dump.h"
@@ -231,6 +232,53 @@ test_worker_unreachable(void)
     vd_conn_close(x.c);
 }
 
+static bool
+ticked(struct ctx *x)
+{
+    g_autoptr(vd_host_snap) s = vd_conn_snapshot(x->c);
+    for (guint i = 0; i < s->domains->len; i++) {
+        const struct vd_domain *d = s->domains->pdata[i];
+        if (g_str_equal(d->name, "web-frontend"))
+            return !isnan(d->rates.cpu_pct);
+    }
+    return false;
+}
+
+/* Quick ticks ask only for running domains and carry the others over. */
+static void
+test_ticks(void)
+{
+    const char *src = g_getenv("VD_SRCDIR");
+    g_autofree char *uri = g_strdup_printf("test://%s/data/demo.xml",
+                                           src ? src : ".");
+    struct vd_conn_options o = { .refresh_ms = 100 };
+    struct ctx x = { 0 };
+    g_autoptr(vd_host_snap) s = NULL;
+    guint shutoff = 0;
+
+    if (!g_path_is_absolute(uri + 7)) {
+        g_autofree char *cwd = g_get_current_dir();
+        g_free(uri);
+        uri = g_strdup_printf("test://%s/data/demo.xml", cwd);
+    }
+    x.c = vd_conn_new(uri, &o, ui_ctx, on_notify, &x);
+    g_assert_true(wait_for(&x, connected));
+    g_assert_true(wait_for(&x, ticked));
+    g_usleep(500000);   /* several more quick ticks */
+    s = vd_conn_snapshot(x.c);
+    g_assert_cmpuint(s->domains->len, ==, 14);
+    for (guint i = 0; i < s->domains->len; i++) {
+        const struct vd_domain *d = s->domains->pdata[i];
+        if (d->state == VD_DOM_SHUTOFF) {
+            shutoff++;
+            g_assert_true(isnan(d->rates.cpu_pct));
+        }
+    }
+    g_assert_cmpuint(shutoff, ==, 2);
+    g_assert_cmpuint(s->rpc_last_refresh, <=, 1 + 14);   /* a quick tick: 1 stats call (+ GetInfo per domain here) */
+    vd_conn_close(x.c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -243,5 +291,6 @@ main(int argc, char **argv)
     g_test_add_func("/conn/dump-format", test_dump_format);
     g_test_add_func("/conn/worker", test_worker);
     g_test_add_func("/conn/worker-unreachable", test_worker_unreachable);
+    g_test_add_func("/conn/ticks", test_ticks);
     return g_test_run();
 }

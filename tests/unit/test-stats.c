@@ -50,6 +50,10 @@ test_first_sample(void)
 
     vd_dom_rates_compute(NULL, &b, 8, &r);
     g_assert_true(isnan(r.cpu_pct));
+    /* no sample at all (a domain carried over from the last snapshot) */
+    vd_dom_rates_compute(&b, NULL, 8, &r);
+    g_assert_true(isnan(r.cpu_pct) && isnan(r.mem_total_kib));
+    vd_dom_rates_compute(NULL, &b, 8, &r);
     g_assert_true(isnan(r.rd_bps));
     g_assert_true(isnan(r.rx_bps));
     assert_near(r.mem_total_kib, 1048576.0);       /* memory needs no history */
