@@ -784,6 +784,8 @@ do_refresh_full(struct vd_conn *c, bool full)
     struct vd_host_snap *s;
     int n;
 
+    gint64 t_start = g_get_monotonic_time();
+
     c->rpc = 0;
     if (c->next)
         g_hash_table_unref(c->next);
@@ -844,6 +846,8 @@ do_refresh_full(struct vd_conn *c, bool full)
     s->state = VD_HOST_CONNECTED;
     g_clear_pointer(&s->error, g_free);
     s->rpc_last_refresh = c->rpc;
+    s->last_refresh_full = full;
+    s->refresh_us = (guint64)(g_get_monotonic_time() - t_start);
     s->history_error = g_strdup(c->history_error);
     c->rpc_total += c->rpc;
     vd_host_snap_ref(s);

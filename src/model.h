@@ -65,6 +65,8 @@ struct vd_host_snap {
     struct vd_host_rates rates;  /* host CPU % and memory; NAN unknown */
     guint64 generation;       /* increases with every published snapshot */
     guint rpc_last_refresh;   /* RPC calls the last refresh made */
+    bool last_refresh_full;   /* it was a full refresh (lists too), not a stats tick */
+    guint64 refresh_us;       /* how long the last refresh took (calls and rates) */
     guint64 rpc_total;        /* RPC calls since start */
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "rrd-store.h"
 #include "ui/app.h"
 #include "ui/dialog.h"
 #include "ui/views.h"
@@ -470,6 +471,82 @@ cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
     return UI_REDRAW;
 }
 
+struct prune {
+    struct ui_app *app;
+    GPtrArray *paths;
+};
+
+static void
+prune_free(gpointer data)
+{
+    struct prune *p = data;
+    g_ptr_array_unref(p->paths);
+    g_free(p);
+}
+
+static bool
+prune_done(struct ui_dialog *d, int result, gpointer user)
+{
+    struct prune *p = user;
+    g_autoptr(GError) err = NULL;
+
+    if (result != CONFIRM_YES)
+        ui_app_set_status(p->app, VD_C_STATUS_INFO, "%s", _("Cancelled"));
+    else if (!vd_rrd_prune(p->paths, &err))
+        ui_app_set_status(p->app, VD_C_STATUS_ERROR, "%s", err->message);
+    else
+        ui_app_set_status(p->app, VD_C_STATUS_OK,
+                          ngettext("Deleted the history of %u domain", "Deleted the history of %u domains",
+                                   p->paths->len), p->paths->len);
+    return true;
+}
+
+/* History files of domains the host no longer has: kept until the user
+ * deletes them here. Only on a connected host, whose list is complete. */
+static unsigned
+cmd_prune_history(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_host *h = ui_app_host(app);
+    g_autoptr(GHashTable) live = NULL;
+    g_autofree char *text = NULL;
+    struct prune *p;
+    struct ui_dialog *d;
+
+    if (!h)
+        return UI_OK;
+    if (h->snap->state != VD_HOST_CONNECTED) {
+        ui_app_set_status(app, VD_C_STATUS_ERROR, "%s",
+                          _("The host is not connected: its domains are not known, nothing is deleted"));
+        return UI_REDRAW;
+    }
+    live = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < h->snap->domains->len; i++)
+        g_hash_table_add(live, ((struct vd_domain *)h->snap->domains->pdata[i])->uuid);
+    p = g_new0(struct prune, 1);
+    p->app = app;
+    p->paths = vd_rrd_orphans(vd_conn_uri(h->conn), live);
+    if (p->paths->len == 0) {
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("No history of vanished domains on this host"));
+        prune_free(p);
+        return UI_REDRAW;
+    }
+    text = g_strdup_printf(ngettext("Delete the history of %u domain that no longer exists on %s?",
+                                    "Delete the history of %u domains that no longer exist on %s?",
+                                    p->paths->len),
+                           p->paths->len, ui_host_label(app, h));
+    d = ui_dialog_new(_("Delete old history"), 60);
+    ui_dialog_set_message(d, text);
+    ui_dialog_add_button(d, _("Yes"), CONFIRM_YES);
+    ui_dialog_add_button(d, _("No"), CONFIRM_NO);
+    ui_dialog_set_default(d, CONFIRM_NO);
+    ui_dialog_focus_button(d, CONFIRM_NO);
+    ui_dialog_add_hotkey(d, 'y', CONFIRM_YES);
+    ui_dialog_add_hotkey(d, 'n', CONFIRM_NO);
+    ui_dialog_set_callbacks(d, NULL, prune_done, p, prune_free);
+    ui_app_open_dialog(app, d);
+    return UI_REDRAW;
+}
+
 static unsigned
 cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 {
@@ -547,6 +624,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_RECONNECT] = cmd_reconnect,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
+    [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,
     [UI_CMD_QUIT] = cmd_quit,

@@ -53,6 +53,7 @@ const char ui_default_keys[] =
     "restore = S\n"
     "autostart-toggle = a\n"
     "graphs = v F7\n"
+    "prune-history = P\n"
     "undefine = U\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {

@@ -12,7 +12,7 @@
 command -v rrdtool > /dev/null || tap_bail "rrdtool is not installed (tests/deps.sh installs it)"
 vd_init
 
-tap_plan 9
+tap_plan 11
 lab_up || tap_bail "lab up failed"
 cleanup() { lab_domains_off "$LAB_URI" vdlab1; }
 lab_on_exit cleanup
@@ -49,6 +49,19 @@ for where in local remote; do
 done
 
 f=$(ls "$VD_TMP"/state-local/virtdeck/rrd/*/*.rrd | grep -v host.rrd | head -n1)
+
+# a domain that no longer exists: its file stays until the user prunes it
+orphan=$(dirname "$f")/00000000-0000-4000-8000-00000000dead.rrd
+cp "$f" "$orphan"
+export XDG_STATE_HOME=$VD_TMP/state-local
+vd_start 100 30 -c "$LAB_URI"
+vd_wait_row vdlab1 running 30 > /dev/null
+vd_keys P
+vd_check "P asks before deleting the history of 1 vanished domain" \
+    vd_wait_for "Delete the history of 1 domain that no longer exists"
+vd_keys y
+vd_check "y: the orphan file is gone, vdlab1's history stays" \
+    eval 'vd_wait_for "Deleted the history of 1 domain" && [ ! -e "$orphan" ] && [ -e "$f" ]'
 tap_check "rrdtool fetch reads the file: a CPU value above 10 in the last minute" \
     eval 'rrdtool fetch "$f" AVERAGE -s -60 | awk "NR > 2 && \$2 != \"-nan\" && \$2 + 0 > 10 {f = 1} END {exit !f}"'
 tap_done

@@ -9,7 +9,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 9
+plan 10
 
 ui_start 100 30 -- --demo
 ui_wait_for "web-frontend" >/dev/null
@@ -31,4 +31,6 @@ check "a running domain gets a CPU% after two ticks" \
 check "a shut off domain has no CPU%" eval 'ui_row build-runner | grep -qE "shut off +- "'
 ui_keys h v
 check "v on the host tree: the host's history" ui_wait_for "History of demo, last hour"
+ui_keys Escape P
+check "P: no history of vanished domains yet" ui_wait_for "No history of vanished domains on this host"
 tap_done
