@@ -754,15 +754,15 @@ collect_domains(struct vd_conn *c, GPtrArray *doms, bool *full)
 
     if (c->no_rates)
         return refresh_bulk(c, doms, STATS_LIGHT, 0);
-    n = refresh_bulk(c, doms, STATS_HEAVY, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-    if (n < 0)
-        return n;
-    if (!*full && carry_inactive(c, doms))
-        return n;
-    /* a full refresh, or a running domain vanished from the quick tick */
-    g_ptr_array_set_size(doms, 0);
-    g_hash_table_remove_all(c->next);
-    *full = true;
+    if (!*full) {
+        n = refresh_bulk(c, doms, STATS_HEAVY, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+        if (n < 0 || carry_inactive(c, doms))
+            return n;
+        /* a running domain vanished from the quick tick: a full refresh */
+        g_ptr_array_set_size(doms, 0);
+        g_hash_table_remove_all(c->next);
+        *full = true;
+    }
     n = refresh_bulk(c, doms, STATS_HEAVY, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
     m = n < 0 ? n : refresh_bulk(c, doms, STATS_LIGHT, VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE);
     return m < 0 ? m : n + m;
