@@ -93,6 +93,7 @@ ui_app_free(struct ui_app *app)
     if (!app)
         return;
     ui_graph_close(app);
+    ui_top_close(app);
     for (size_t i = 0; i < G_N_ELEMENTS(app->sources); i++)
         drop_source(&app->sources[i]);
     drop_source(&app->redraw_src);
@@ -294,6 +295,7 @@ ui_app_recalc(struct ui_app *app)
     for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
         views[i]->recalc(app);
     ui_graph_recalc(app);
+    ui_top_recalc(app);
     if (app->lay.rows)
         compute_layout(app);
 }
@@ -438,6 +440,8 @@ draw_all(const struct ui_app *app)
     for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
         views[i]->draw(app);
     ui_draw_vline(lay->pane_y, lay->left_w, lay->pane_h, vd_attr(VD_C_BORDER));
+    if (app->top)
+        ui_top_draw(app);
     if (app->graph)
         ui_graph_draw(app);
     draw_status(app);
@@ -513,7 +517,7 @@ mouse_event(struct ui_app *app)
     bool up, down;
     const struct ui_view *v;
 
-    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open || app->graph)
+    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open || app->graph || app->top)
         return UI_OK;
     up = ev.bstate & BUTTON4_PRESSED;
 #ifdef BUTTON5_PRESSED
@@ -559,6 +563,8 @@ app_key(struct ui_app *app, ui_key k)
         return ui_help_key(app, k);
     if (app->graph)
         return ui_graph_key(app, k);
+    if (app->top)
+        return ui_top_key(app, k);
     if (app->prompt)
         return ui_app_filter_key(app, k);
     b = ui_keymap_lookup(app->keymap, k);

@@ -81,6 +81,7 @@ struct ui_app {
     bool help_open;
     guint help_top;
     struct ui_graph_state *graph;   /* history view, NULL when closed */
+    struct ui_top_state *top;       /* top view across hosts, NULL when closed */
     struct ui_dialog *dialog;
 
     struct ui_layout lay;
@@ -119,6 +120,13 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
+
+/* view-top.c */
+void ui_top_open(struct ui_app *app);
+void ui_top_close(struct ui_app *app);
+void ui_top_recalc(struct ui_app *app);
+void ui_top_draw(const struct ui_app *app);
+unsigned ui_top_key(struct ui_app *app, ui_key k);
 
 /* view-graph.c */
 void ui_graph_open(struct ui_app *app);

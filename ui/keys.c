@@ -54,6 +54,7 @@ const char ui_default_keys[] =
     "autostart-toggle = a\n"
     "graphs = v F7\n"
     "prune-history = P\n"
+    "top = T\n"
     "undefine = U\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {

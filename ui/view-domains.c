@@ -59,8 +59,8 @@ dom_memory(const struct vd_domain *d)
 }
 
 /* "0", "512K", "62M", "1.5G": bytes (or bytes/s) in at most 5 cells */
-static char *
-short_bytes(double v)
+char *
+ui_short_bytes(double v)
 {
     static const char units[] = "BKMGTP";
     int u = 0;
@@ -78,11 +78,11 @@ short_bytes(double v)
     return v < 9.95 ? g_strdup_printf("%.1f%c", v, units[u]) : g_strdup_printf("%.0f%c", v, units[u]);
 }
 
-static char *
-pair(double a, double b)
+char *
+ui_short_pair(double a, double b)
 {
-    g_autofree char *x = short_bytes(a);
-    g_autofree char *y = short_bytes(b);
+    g_autofree char *x = ui_short_bytes(a);
+    g_autofree char *y = ui_short_bytes(b);
 
     if (isnan(a) && isnan(b))
         return g_strdup("-");
@@ -116,9 +116,9 @@ dom_cell(const void *data, guint row, int col)
     case COL_TYPE: return g_strdup(d->container ? C_("type", "CT") : C_("type", "VM"));
     case COL_CPU:
         return isnan(d->rates.cpu_pct) ? g_strdup("-") : g_strdup_printf("%.1f", d->rates.cpu_pct);
-    case COL_USED: return short_bytes(d->rates.mem_used_kib * 1024.0);
-    case COL_DISK: return pair(d->rates.rd_bps, d->rates.wr_bps);
-    case COL_NET: return pair(d->rates.rx_bps, d->rates.tx_bps);
+    case COL_USED: return ui_short_bytes(d->rates.mem_used_kib * 1024.0);
+    case COL_DISK: return ui_short_pair(d->rates.rd_bps, d->rates.wr_bps);
+    case COL_NET: return ui_short_pair(d->rates.rx_bps, d->rates.tx_bps);
     case COL_VCPUS: return g_strdup_printf("%u", d->vcpus);
     case COL_MEMORY: return vd_format_kib(dom_memory(d));
     case COL_AUTOSTART: return g_strdup(yes_no(d->autostart));

@@ -25,3 +25,8 @@ extern const struct ui_view ui_view_domains;
 enum vd_color ui_dom_color(const struct vd_domain *d);
 enum ui_glyph ui_dom_glyph(const struct vd_domain *d);
 enum vd_color ui_host_color(enum vd_host_state s);
+
+/* "0", "512K", "62M", "1.5G": bytes (or bytes/s) in at most 5 cells; "-" for NAN */
+char *ui_short_bytes(double v);
+/* "1.2M/340K" */
+char *ui_short_pair(double a, double b);

@@ -9,7 +9,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 10
+plan 13
 
 ui_start 100 30 -- --demo
 ui_wait_for "web-frontend" >/dev/null
@@ -33,4 +33,15 @@ ui_keys h v
 check "v on the host tree: the host's history" ui_wait_for "History of demo, last hour"
 ui_keys Escape P
 check "P: no history of vanished domains yet" ui_wait_for "No history of vanished domains on this host"
+# top across hosts: a second host, busiest domains of both
+ui_start 120 30 -- --demo -c test:///default
+ui_wait_for "win2022-rdp" >/dev/null
+ui_keys T
+check "T: top over both hosts, running domains only" \
+    eval 'ui_wait_for "Top: 13 running domains on all connected hosts" && ui_has "default" && ! ui_has "build-runner"'
+first_top_busy() { ui_screen | sed -n 5p | grep -qE " 100\.0 "; }
+check "top: sorted by CPU%, busiest first (after two ticks)" \
+    eval 'for _i in $(seq 50); do first_top_busy && break; sleep 0.2; done; first_top_busy'
+ui_keys End Enter
+check "Enter: back to the lists, on that domain's host" eval 'ui_wait_gone "Top:" && ui_has "Hosts"'
 tap_done
