@@ -548,6 +548,13 @@ cmd_prune_history(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_columns(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_domains_columns_dialog(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_top(struct ui_app *app, enum ui_cmd cmd)
 {
     ui_top_open(app);
@@ -633,6 +640,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
+    [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,
     [UI_CMD_QUIT] = cmd_quit,

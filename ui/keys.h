@@ -39,6 +39,7 @@ enum ui_group {
     _(FILTER,         "filter",         N_("Filter domains by name"),               UI_GROUP_LIST) \
     _(SORT_NEXT,      "sort-next",      N_("Sort by the next column"),              UI_GROUP_LIST) \
     _(SORT_REVERSE,   "sort-reverse",   N_("Reverse the sort order"),               UI_GROUP_LIST) \
+    _(COLUMNS,        "columns",        N_("Choose the columns of the domain list"), UI_GROUP_LIST) \
     _(PAUSE_TOGGLE,   "pause-resume",   N_("Pause a running domain, resume a paused one"), UI_GROUP_DOMAIN) \
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \

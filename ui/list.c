@@ -141,6 +141,8 @@ ui_list_layout(struct ui_list *l, int height, int width)
     for (int i = 0; i < n; i++) {
         const struct ui_list_col *c = &src->cols[order[i]];
         int w = col_min_width(c) + (used ? 1 : 0);
+        if (l->hidden && l->hidden[order[i]])
+            continue;
         if (used + w > avail) {
             if (used == 0 && avail > 0)
                 l->col_width[order[i]] = avail;     /* at least the first one, squeezed */

@@ -47,6 +47,7 @@ struct ui_list {
     int width;
     bool header;            /* draw a column header line */
     GHashTable *marks;      /* row key -> NULL, not owned (may be NULL) */
+    const bool *hidden;     /* per column: switched off by the user (may be NULL) */
     char *filter;           /* casefolded, NULL: none */
     int sort_col;           /* -1: source order */
     bool sort_reverse;

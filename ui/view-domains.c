@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "util.h"
+#include "ui/dialog.h"
 #include "ui/views.h"
 
 enum {
@@ -37,6 +38,71 @@ static struct ui_list_col dom_cols[COL_LAST] = {
     [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 11, UI_ALIGN_RIGHT, true },
     [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 12, UI_ALIGN_LEFT, true },
 };
+
+/* Stable names for [view] hidden-columns in the configuration. */
+static const char *const col_ids[COL_LAST] = {
+    "name", "state", "cpu", "type", "vcpus", "memory", "used", "disk", "net",
+    "autostart", "persistent", "id", "uuid",
+};
+static bool col_hidden[COL_LAST];
+
+/* Read [view] hidden-columns (unknown names are ignored). */
+static void
+load_hidden(const struct vd_config *cfg)
+{
+    g_auto(GStrv) names = NULL;
+
+    memset(col_hidden, 0, sizeof col_hidden);
+    if (!cfg)
+        return;
+    names = g_key_file_get_string_list(cfg->kf, "view", "hidden-columns", NULL, NULL);
+    for (guint i = 0; names && names[i]; i++)
+        for (int c = 1; c < COL_LAST; c++)      /* the name column always shows */
+            if (g_ascii_strcasecmp(g_strstrip(names[i]), col_ids[c]) == 0)
+                col_hidden[c] = true;
+}
+
+static bool
+columns_done(struct ui_dialog *d, int result, gpointer user)
+{
+    struct ui_app *app = user;
+    g_autoptr(GPtrArray) off = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+
+    if (result != 1)
+        return true;
+    for (int c = 1; c < COL_LAST; c++) {
+        col_hidden[c] = !ui_dialog_checked(d, col_ids[c]);
+        if (col_hidden[c])
+            g_ptr_array_add(off, (gpointer)col_ids[c]);
+    }
+    if (app->cfg) {
+        g_key_file_set_string_list(app->cfg->kf, "view", "hidden-columns",
+                                   (const char *const *)off->pdata, off->len);
+        if (!vd_config_save(app->cfg, &err)) {
+            ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", err->message);
+            return true;
+        }
+    }
+    ui_app_set_status(app, VD_C_STATUS_OK, "%s", _("Columns saved"));
+    ui_app_recalc(app);
+    return true;
+}
+
+/* A checkbox per column of the domain list; saved in the configuration. */
+void
+ui_domains_columns_dialog(struct ui_app *app)
+{
+    struct ui_dialog *d = ui_dialog_new(_("Columns of the domain list"), 44);
+
+    for (int c = 1; c < COL_LAST; c++)
+        ui_dialog_add_check(d, col_ids[c], _(dom_cols[c].title), !col_hidden[c]);
+    ui_dialog_add_button(d, _("OK"), 1);
+    ui_dialog_add_button(d, _("Cancel"), 0);
+    ui_dialog_set_default(d, 1);
+    ui_dialog_set_callbacks(d, NULL, columns_done, app, NULL);
+    ui_app_open_dialog(app, d);
+}
 
 static const struct vd_domain *
 dom_at(const void *data, guint row)
@@ -243,6 +309,8 @@ domains_recalc(struct ui_app *app)
             w = MAX(w, ui_text_width(vd_dom_state_name(st)));
         dom_cols[COL_STATE].pref_width = MIN(w, 16);
         ui_list_init(&app->doms, &dom_src, true);
+        load_hidden(app->cfg);
+        app->doms.hidden = col_hidden;
         ui_list_set_filter(&app->doms, app->filter);
     }
     g_clear_pointer(&app->dom_msg, g_free);

@@ -30,3 +30,7 @@ enum vd_color ui_host_color(enum vd_host_state s);
 char *ui_short_bytes(double v);
 /* "1.2M/340K" */
 char *ui_short_pair(double a, double b);
+
+struct ui_app;
+/* Switch the domain list's columns on and off (saved in the configuration). */
+void ui_domains_columns_dialog(struct ui_app *app);

@@ -9,7 +9,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 13
+plan 16
 
 ui_start 100 30 -- --demo
 ui_wait_for "web-frontend" >/dev/null
@@ -44,4 +44,14 @@ check "top: sorted by CPU%, busiest first (after two ticks)" \
     eval 'for _i in $(seq 50); do first_top_busy && break; sleep 0.2; done; first_top_busy'
 ui_keys End Enter
 check "Enter: back to the lists, on that domain's host" eval 'ui_wait_gone "Top:" && ui_has "Hosts"'
+# columns switched off stay off, also after a restart
+ui_start 150 30 -- --demo
+check "150 columns: Disk R/W and Net RX/TX shown" eval 'ui_wait_for "Disk R/W" && ui_has "Net RX/TX"'
+ui_keys C
+ui_wait_for "Columns of the domain list" >/dev/null
+ui_keys Down Down Down Down Down Down Space Down Space Enter
+check "C: Disk and Net switched off, saved in the config" \
+    eval 'ui_wait_gone "Disk R/W" && ! ui_has "Net RX/TX" && grep -q "^hidden-columns=disk;net;" "$XDG_CONFIG_HOME/virtdeck/config"'
+ui_start 150 30 -- --demo
+check "after a restart they are still off" eval 'ui_wait_for "win2022-rdp" && ! ui_has "Disk R/W" && ui_has "Memory"'
 tap_done
