@@ -216,19 +216,13 @@ confirm_question(enum vd_action a, guint n, const char *names)
     }
 }
 
-static void
-confirm(struct ui_app *app, struct plan *p, const char *skipped)
+/* A question with Yes and No, No by default: every confirmation looks and
+ * answers the same (y/n, and д/н on a Cyrillic layout). */
+static struct ui_dialog *
+yes_no_dialog(const char *title, const char *text)
 {
-    g_autofree char *names = join_names(p->names);
-    g_autofree char *text = NULL;
-    struct ui_dialog *d;
+    struct ui_dialog *d = ui_dialog_new(title, 60);
 
-    text = confirm_question(p->action, p->names->len, names);
-    if (skipped && *skipped) {
-        g_autofree char *t = text;
-        text = g_strdup_printf(_("%1$s (skipped: %2$s)"), t, skipped);
-    }
-    d = ui_dialog_new(vd_action_label(p->action), 60);
     ui_dialog_set_message(d, text);
     ui_dialog_add_button(d, _("Yes"), CONFIRM_YES);
     ui_dialog_add_button(d, _("No"), CONFIRM_NO);
@@ -244,6 +238,22 @@ confirm(struct ui_app *app, struct plan *p, const char *skipped)
     ui_dialog_add_hotkey(d, 0x414, CONFIRM_YES);   /* Д */
     ui_dialog_add_hotkey(d, 0x43d, CONFIRM_NO);    /* н */
     ui_dialog_add_hotkey(d, 0x41d, CONFIRM_NO);    /* Н */
+    return d;
+}
+
+static void
+confirm(struct ui_app *app, struct plan *p, const char *skipped)
+{
+    g_autofree char *names = join_names(p->names);
+    g_autofree char *text = NULL;
+    struct ui_dialog *d;
+
+    text = confirm_question(p->action, p->names->len, names);
+    if (skipped && *skipped) {
+        g_autofree char *t = text;
+        text = g_strdup_printf(_("%1$s (skipped: %2$s)"), t, skipped);
+    }
+    d = yes_no_dialog(vd_action_label(p->action), text);
     ui_dialog_set_callbacks(d, NULL, confirm_done, p, plan_free);
     ui_app_open_dialog(app, d);
 }
@@ -534,14 +544,7 @@ cmd_prune_history(struct ui_app *app, enum ui_cmd cmd)
                                     "Delete the history of %u domains that no longer exist on %s?",
                                     p->paths->len),
                            p->paths->len, ui_host_label(app, h));
-    d = ui_dialog_new(_("Delete old history"), 60);
-    ui_dialog_set_message(d, text);
-    ui_dialog_add_button(d, _("Yes"), CONFIRM_YES);
-    ui_dialog_add_button(d, _("No"), CONFIRM_NO);
-    ui_dialog_set_default(d, CONFIRM_NO);
-    ui_dialog_focus_button(d, CONFIRM_NO);
-    ui_dialog_add_hotkey(d, 'y', CONFIRM_YES);
-    ui_dialog_add_hotkey(d, 'n', CONFIRM_NO);
+    d = yes_no_dialog(_("Delete old history"), text);
     ui_dialog_set_callbacks(d, NULL, prune_done, p, prune_free);
     ui_app_open_dialog(app, d);
     return UI_REDRAW;

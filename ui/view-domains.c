@@ -161,6 +161,24 @@ nan_low(double v)
     return isnan(v) ? -1.0 : v;
 }
 
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
+
+int
+ui_compare_rates(const struct vd_dom_rates *a, const struct vd_dom_rates *b, enum ui_rate_key k)
+{
+    /* busiest first; unknown last */
+    switch (k) {
+    case UI_RATE_CPU: return CMP(nan_low(b->cpu_pct), nan_low(a->cpu_pct));
+    case UI_RATE_HOST_CPU: return CMP(nan_low(b->cpu_host_pct), nan_low(a->cpu_host_pct));
+    case UI_RATE_USED: return CMP(nan_low(b->mem_used_kib), nan_low(a->mem_used_kib));
+    case UI_RATE_DISK:
+        return CMP(nan_low(b->rd_bps) + nan_low(b->wr_bps), nan_low(a->rd_bps) + nan_low(a->wr_bps));
+    case UI_RATE_NET:
+        return CMP(nan_low(b->rx_bps) + nan_low(b->tx_bps), nan_low(a->rx_bps) + nan_low(a->tx_bps));
+    }
+    return 0;
+}
+
 static const char *
 yes_no(bool b)
 {
@@ -235,7 +253,6 @@ state_rank(enum vd_dom_state s)
     return s < VD_DOM_STATE_LAST ? rank[s] : 8;
 }
 
-#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
 
 static int
 dom_compare(const void *data, guint ra, guint rb, int col)
@@ -247,14 +264,10 @@ dom_compare(const void *data, guint ra, guint rb, int col)
     case COL_STATE: return CMP(state_rank(a->state), state_rank(b->state));
     case COL_TYPE: return CMP(a->container, b->container);
     /* busiest first */
-    case COL_CPU: return CMP(nan_low(b->rates.cpu_pct), nan_low(a->rates.cpu_pct));
-    case COL_USED: return CMP(nan_low(b->rates.mem_used_kib), nan_low(a->rates.mem_used_kib));
-    case COL_DISK:
-        return CMP(nan_low(b->rates.rd_bps) + nan_low(b->rates.wr_bps),
-                   nan_low(a->rates.rd_bps) + nan_low(a->rates.wr_bps));
-    case COL_NET:
-        return CMP(nan_low(b->rates.rx_bps) + nan_low(b->rates.tx_bps),
-                   nan_low(a->rates.rx_bps) + nan_low(a->rates.tx_bps));
+    case COL_CPU: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_CPU);
+    case COL_USED: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_USED);
+    case COL_DISK: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_DISK);
+    case COL_NET: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_NET);
     case COL_VCPUS: return CMP(a->vcpus, b->vcpus);
     case COL_MEMORY: return CMP(dom_memory(a), dom_memory(b));
     case COL_AUTOSTART: return CMP(b->autostart, a->autostart);

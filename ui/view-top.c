@@ -114,12 +114,6 @@ top_name(const void *data, guint row)
 
 #define CMP(a, b) ((a) < (b) ? -1 : (a) > (b))
 
-static double
-low(double v)
-{
-    return isnan(v) ? -1.0 : v;
-}
-
 static int
 top_compare(const void *data, guint ra, guint rb, int col)
 {
@@ -134,14 +128,12 @@ top_compare(const void *data, guint ra, guint rb, int col)
     }
     case TCOL_NAME: return g_strcmp0(a->collate_key, b->collate_key);
     case TCOL_STATE: return CMP(a->state, b->state);
-    case TCOL_CPU: return CMP(low(b->rates.cpu_pct), low(a->rates.cpu_pct));
-    case TCOL_HOSTCPU: return CMP(low(b->rates.cpu_host_pct), low(a->rates.cpu_host_pct));
+    case TCOL_CPU: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_CPU);
+    case TCOL_HOSTCPU: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_HOST_CPU);
     case TCOL_VCPUS: return CMP(b->vcpus, a->vcpus);
-    case TCOL_USED: return CMP(low(b->rates.mem_used_kib), low(a->rates.mem_used_kib));
-    case TCOL_DISK:
-        return CMP(low(b->rates.rd_bps) + low(b->rates.wr_bps), low(a->rates.rd_bps) + low(a->rates.wr_bps));
-    case TCOL_NET:
-        return CMP(low(b->rates.rx_bps) + low(b->rates.tx_bps), low(a->rates.rx_bps) + low(a->rates.tx_bps));
+    case TCOL_USED: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_USED);
+    case TCOL_DISK: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_DISK);
+    case TCOL_NET: return ui_compare_rates(&a->rates, &b->rates, UI_RATE_NET);
     }
     return 0;
 }

@@ -34,3 +34,8 @@ char *ui_short_pair(double a, double b);
 struct ui_app;
 /* Switch the domain list's columns on and off (saved in the configuration). */
 void ui_domains_columns_dialog(struct ui_app *app);
+
+enum ui_rate_key { UI_RATE_CPU, UI_RATE_HOST_CPU, UI_RATE_USED, UI_RATE_DISK, UI_RATE_NET };
+/* Sort order of two domains by a rate: busiest first, unknown (NAN) last.
+ * Shared by the domain list and the top view. */
+int ui_compare_rates(const struct vd_dom_rates *a, const struct vd_dom_rates *b, enum ui_rate_key k);
