@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -10,6 +11,7 @@
 #include <libxml/globals.h>
 
 #include "conn.h"
+#include "conn-task.h"
 #include "i18n.h"
 #include "rrd-store.h"
 #include "stats.h"
@@ -17,10 +19,30 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
 
-enum job_kind { JOB_REFRESH, JOB_ACTION, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
+enum job_kind { JOB_REFRESH, JOB_ACTION, JOB_TASK, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
+
+struct vd_task {
+    struct vd_conn *c;           /* own reference; NULL in vd_conn_run_sync */
+    enum vd_task_kind kind;
+    char *label;                 /* translated, shown while a long task runs */
+    vd_task_fn fn;
+    gpointer data;
+    GDestroyNotify data_free;
+    vd_task_done_fn done;
+    gpointer user;
+    bool failed;
+    bool refresh;                /* refresh the host when done */
+    char *message;
+    gpointer result;
+    GDestroyNotify result_free;
+    gint cancelled;              /* atomic */
+    int percent;                 /* c->lock */
+    char *detail;                /* c->lock */
+};
 
 struct job {
     enum job_kind kind;
+    struct vd_task *task;
     enum vd_action action;
     GStrv uuids;
     vd_action_done_fn done;
@@ -43,6 +65,7 @@ struct vd_conn {
     int job_percent;             /* -1: unknown */
     bool abort_job;              /* lock: cancel the long action in progress */
     bool abort_rest;             /* lock: and the domains still queued in that action */
+    GPtrArray *tasks;            /* lock: long tasks running (struct vd_task *) */
 
     gpointer busy_since;         /* atomic: ms (as gsize) when the current call began, NULL idle */
     gint state;                  /* atomic: enum vd_host_state of the published snap */
@@ -79,6 +102,8 @@ struct vd_conn {
     struct vd_host_snap *work;   /* snapshot being built */
 };
 
+static void task_free(struct vd_task *t);
+
 static struct vd_conn *
 conn_ref(struct vd_conn *c)
 {
@@ -94,9 +119,13 @@ conn_unref(struct vd_conn *c)
     if (!g_atomic_ref_count_dec(&c->ref))
         return;
     while ((j = g_async_queue_try_pop(c->jobs)) || (j = g_queue_pop_head(&c->deferred))) {
+        if (j->task)
+            task_free(j->task);
         g_strfreev(j->uuids);
         g_free(j);
     }
+    if (c->tasks)
+        g_ptr_array_unref(c->tasks);
     g_async_queue_unref(c->jobs);
     vd_host_snap_unref(c->snap);
     g_free(c->job_label);
@@ -1330,6 +1359,8 @@ do_action(struct vd_conn *c, struct job *j)
 static void
 job_free(struct job *j)
 {
+    if (j->task)
+        task_free(j->task);
     g_strfreev(j->uuids);
     g_free(j);
 }
@@ -1354,6 +1385,260 @@ fail_action_not_connected(struct vd_conn *c, struct job *j)
         action_result_free(r);
 }
 
+/* ---- tasks of core modules (conn-task.h) -------------------------------- */
+
+static void
+task_free(struct vd_task *t)
+{
+    if (!t)
+        return;
+    if (t->data_free)
+        t->data_free(t->data);
+    if (t->result_free)
+        t->result_free(t->result);
+    if (t->c)
+        conn_unref(t->c);
+    g_free(t->label);
+    g_free(t->message);
+    g_free(t->detail);
+    g_free(t);
+}
+
+static gboolean
+task_done_in_ui(gpointer data)
+{
+    struct vd_task *t = data;
+
+    if (t->done && !g_atomic_int_get(&t->c->quit))
+        t->done(t->c, !t->failed, t->message, t->result, t->user);
+    return G_SOURCE_REMOVE;
+}
+
+/* On the thread that ran the task: hand the outcome to the UI. */
+static void
+task_finish(struct vd_conn *c, struct vd_task *t)
+{
+    if (t->refresh)
+        vd_conn_refresh(c);
+    if (!t->c)
+        t->c = conn_ref(c);
+    if (c->ui_ctx)
+        post_to_ui(c->ui_ctx, task_done_in_ui, t, (GDestroyNotify)task_free);
+    else
+        task_free(t);
+}
+
+struct long_task {
+    struct vd_conn *c;
+    virConnectPtr vc;
+    struct vd_task *t;
+};
+
+static gpointer
+long_task_thread(gpointer data)
+{
+    struct long_task *lt = data;
+    struct vd_conn *c = lt->c;
+
+    silence_xml();
+    lt->t->fn(lt->vc, lt->t, lt->t->data);
+    virConnectClose(lt->vc);
+    g_mutex_lock(&c->lock);
+    g_ptr_array_remove(c->tasks, lt->t);
+    g_mutex_unlock(&c->lock);
+    post_notify(c);
+    task_finish(c, lt->t);
+    conn_unref(c);
+    g_free(lt);
+    return NULL;
+}
+
+static void
+run_task(struct vd_conn *c, struct vd_task *t)
+{
+    if (!c->vc || g_atomic_int_get(&c->closed)) {
+        g_autofree char *err = NULL;
+
+        g_mutex_lock(&c->lock);
+        err = g_strdup(c->snap->error);
+        g_mutex_unlock(&c->lock);
+        t->failed = true;
+        g_free(t->message);
+        t->message = err ? g_strdup_printf(_("Not connected: %s"), err) : g_strdup(_("Not connected"));
+        task_finish(c, t);
+        return;
+    }
+    if (t->kind == VD_TASK_LONG) {
+        struct long_task *lt = g_new0(struct long_task, 1);
+
+        lt->c = conn_ref(c);
+        lt->t = t;
+        t->c = conn_ref(c);
+        lt->vc = c->vc;
+        virConnectRef(lt->vc);
+        t->percent = -1;
+        g_mutex_lock(&c->lock);
+        if (!c->tasks)
+            c->tasks = g_ptr_array_new();
+        g_ptr_array_add(c->tasks, t);
+        g_mutex_unlock(&c->lock);
+        post_notify(c);
+        g_thread_unref(g_thread_new("vd-task", long_task_thread, lt));
+        return;
+    }
+    busy_begin(c);
+    c->rpc_total++;
+    t->fn(c->vc, t, t->data);
+    busy_end(c);
+    task_finish(c, t);
+}
+
+void
+vd_conn_submit(struct vd_conn *c, enum vd_task_kind kind, const char *label,
+               vd_task_fn fn, gpointer data, GDestroyNotify data_free,
+               vd_task_done_fn done, gpointer user)
+{
+    struct job *j = g_new0(struct job, 1);
+    struct vd_task *t = g_new0(struct vd_task, 1);
+
+    t->kind = kind;
+    t->label = g_strdup(label ? label : "");
+    t->fn = fn;
+    t->data = data;
+    t->data_free = data_free;
+    t->done = done;
+    t->user = user;
+    t->percent = -1;
+    j->kind = JOB_TASK;
+    j->task = t;
+    g_async_queue_push(c->jobs, j);
+}
+
+bool
+vd_conn_run_sync(const char *uri, vd_task_fn fn, gpointer data, char **message, gpointer *result)
+{
+    struct vd_task t = { 0 };
+    virConnectPtr vc;
+    bool ok;
+
+    vd_conn_global_init();
+    silence_xml();
+    vc = open_conn(uri);
+    if (!vc) {
+        if (message)
+            *message = last_error();
+        if (result)
+            *result = NULL;
+        return false;
+    }
+    virConnectSetKeepAlive(vc, 2, 3);
+    t.percent = -1;
+    fn(vc, &t, data);
+    virConnectClose(vc);
+    ok = !t.failed;
+    if (message)
+        *message = g_steal_pointer(&t.message);
+    if (result)
+        *result = g_steal_pointer(&t.result);
+    else if (t.result_free)
+        t.result_free(t.result);
+    g_free(t.message);
+    g_free(t.detail);
+    return ok;
+}
+
+void
+vd_task_progress(struct vd_task *t, int percent, const char *detail)
+{
+    struct vd_conn *c = t->c;
+    bool changed;
+
+    if (!c) {
+        t->percent = percent;
+        return;
+    }
+    g_mutex_lock(&c->lock);
+    changed = t->percent != percent || g_strcmp0(t->detail, detail) != 0;
+    t->percent = percent;
+    g_free(t->detail);
+    t->detail = detail ? vd_sanitize(detail) : NULL;
+    g_mutex_unlock(&c->lock);
+    if (changed)
+        post_notify(c);
+}
+
+bool
+vd_task_cancelled(struct vd_task *t)
+{
+    return g_atomic_int_get(&t->cancelled) != 0;
+}
+
+static void
+task_set_failed(struct vd_task *t, char *msg)
+{
+    t->failed = true;
+    g_free(t->message);
+    t->message = vd_sanitize(msg);
+    g_free(msg);
+}
+
+void
+vd_task_fail(struct vd_task *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    task_set_failed(t, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+void
+vd_task_fail_libvirt(struct vd_task *t, const char *fmt, ...)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *err = last_error();
+    va_list ap;
+
+    va_start(ap, fmt);
+    what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    task_set_failed(t, g_strdup_printf("%s: %s", what, err));
+}
+
+bool
+vd_task_failed(const struct vd_task *t)
+{
+    return t->failed;
+}
+
+void
+vd_task_set_message(struct vd_task *t, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_free(t->message);
+    t->message = vd_sanitize(msg);
+}
+
+void
+vd_task_set_result(struct vd_task *t, gpointer result, GDestroyNotify result_free)
+{
+    if (t->result_free)
+        t->result_free(t->result);
+    t->result = result;
+    t->result_free = result_free;
+}
+
+void
+vd_task_request_refresh(struct vd_task *t)
+{
+    t->refresh = true;
+}
+
 static void
 handle_job(struct vd_conn *c, struct job *j)
 {
@@ -1368,6 +1653,10 @@ handle_job(struct vd_conn *c, struct job *j)
             do_action(c, j);
         else
             fail_action_not_connected(c, j);
+        break;
+    case JOB_TASK:
+        run_task(c, j->task);
+        j->task = NULL;
         break;
     case JOB_RECONNECT:
         disconnect(c);
@@ -1534,6 +1823,11 @@ vd_conn_job(struct vd_conn *c, char **label, int *percent)
     if (active) {
         *label = g_strdup(c->job_label);
         *percent = c->job_percent;
+    } else if (c->tasks && c->tasks->len) {
+        struct vd_task *t = g_ptr_array_index(c->tasks, 0);
+        active = true;
+        *label = t->detail ? g_strdup_printf("%s (%s)", t->label, t->detail) : g_strdup(t->label);
+        *percent = t->percent;
     }
     g_mutex_unlock(&c->lock);
     return active;
@@ -1548,6 +1842,11 @@ vd_conn_abort_job(struct vd_conn *c)
     active = c->job_label != NULL;
     if (active)
         c->abort_job = c->abort_rest = true;
+    for (guint i = 0; c->tasks && i < c->tasks->len; i++) {
+        struct vd_task *t = g_ptr_array_index(c->tasks, i);
+        g_atomic_int_set(&t->cancelled, 1);
+        active = true;
+    }
     g_mutex_unlock(&c->lock);
     return active;
 }

@@ -51,15 +51,24 @@ void vd_conn_refresh(struct vd_conn *c);
 /* Drop the connection and open it again now (user asked). */
 void vd_conn_reconnect(struct vd_conn *c);
 
+/* Called on the UI context when a task of a core module (storage, network,
+ * console, create...) finished; see conn-task.h. result is freed after the
+ * callback returns (with the result_free the task gave; a module whose
+ * results the callback keeps passes no result_free and says so). */
+typedef void (*vd_task_done_fn)(struct vd_conn *c, bool ok, const char *message, gpointer result,
+                                gpointer user);
+
 /* Run an action on the domains with these UUIDs, in order. */
 void vd_conn_action(struct vd_conn *c, enum vd_action a, const char *const *uuids, guint n_uuids,
                     vd_action_done_fn done, gpointer user);
 
-/* A long action (managed save, restore, start) in progress on this host:
+/* A long action (managed save, restore, start) or long task (upload, clone,
+ * migrate...) in progress on this host:
  * true, a translated label ("Saving lab1", g_free it) and the percent done
  * (-1 while libvirt does not know). Cheap; for a UI timer. */
 bool vd_conn_job(struct vd_conn *c, char **label, int *percent);
-/* Cancel the long action in progress (virDomainAbortJob). False if none. */
+/* Cancel the long action in progress (virDomainAbortJob) and every long
+ * task. False if none. */
 bool vd_conn_abort_job(struct vd_conn *c);
 
 /* Synchronous helpers for --dump and tests (no UI): open, one refresh,

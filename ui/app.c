@@ -94,6 +94,10 @@ ui_app_free(struct ui_app *app)
         return;
     ui_graph_close(app);
     ui_top_close(app);
+    while (app->screens && app->screens->len)
+        ui_app_pop_screen(app);
+    if (app->screens)
+        g_array_free(app->screens, TRUE);
     for (size_t i = 0; i < G_N_ELEMENTS(app->sources); i++)
         drop_source(&app->sources[i]);
     drop_source(&app->redraw_src);
@@ -296,6 +300,11 @@ ui_app_recalc(struct ui_app *app)
         views[i]->recalc(app);
     ui_graph_recalc(app);
     ui_top_recalc(app);
+    for (guint i = 0; app->screens && i < app->screens->len; i++) {
+        struct ui_screen *sc = &g_array_index(app->screens, struct ui_screen, i);
+        if (sc->ops->recalc)
+            sc->ops->recalc(app, sc->state);
+    }
     if (app->lay.rows)
         compute_layout(app);
 }
@@ -426,14 +435,31 @@ draw_too_small(const struct ui_app *app)
                      UI_ALIGN_CENTER, false);
 }
 
+static const struct ui_screen *
+top_screen(const struct ui_app *app)
+{
+    if (!app->screens || !app->screens->len)
+        return NULL;
+    return &g_array_index(app->screens, struct ui_screen, app->screens->len - 1);
+}
+
 static void
 draw_all(const struct ui_app *app)
 {
     const struct ui_layout *lay = &app->lay;
+    const struct ui_screen *sc = top_screen(app);
 
     erase();
     if (lay->too_small) {
         draw_too_small(app);
+        return;
+    }
+    if (sc && sc->ops->fullscreen) {
+        sc->ops->draw(app, sc->state);
+        if (app->help_open)
+            ui_help_draw(app);
+        if (app->dialog)
+            ui_dialog_draw(app->dialog, lay->rows, lay->cols);
         return;
     }
     draw_title(app);
@@ -444,6 +470,8 @@ draw_all(const struct ui_app *app)
         ui_top_draw(app);
     if (app->graph)
         ui_graph_draw(app);
+    if (sc)
+        sc->ops->draw(app, sc->state);
     draw_status(app);
     draw_fkeys(app);
     if (app->help_open)
@@ -483,6 +511,55 @@ ui_app_open_dialog(struct ui_app *app, struct ui_dialog *d)
 }
 
 void
+ui_app_push_screen(struct ui_app *app, const struct ui_screen_ops *ops, gpointer state)
+{
+    struct ui_screen sc = { ops, state };
+
+    if (!app->screens)
+        app->screens = g_array_new(FALSE, FALSE, sizeof(struct ui_screen));
+    g_array_append_val(app->screens, sc);
+    if (ops->recalc)
+        ops->recalc(app, state);
+    ui_app_queue_redraw(app);
+}
+
+void
+ui_app_close_screen(struct ui_app *app, gpointer state)
+{
+    for (guint i = app->screens ? app->screens->len : 0; i-- > 0;) {
+        struct ui_screen sc = g_array_index(app->screens, struct ui_screen, i);
+        if (sc.state != state)
+            continue;
+        g_array_remove_index(app->screens, i);
+        if (sc.ops->free)
+            sc.ops->free(sc.state);
+        break;
+    }
+    clearok(curscr, TRUE);
+    ui_app_queue_redraw(app);
+}
+
+void
+ui_app_pop_screen(struct ui_app *app)
+{
+    const struct ui_screen *sc = top_screen(app);
+
+    if (sc)
+        ui_app_close_screen(app, sc->state);
+}
+
+gpointer
+ui_app_find_screen(const struct ui_app *app, const struct ui_screen_ops *ops)
+{
+    for (guint i = app->screens ? app->screens->len : 0; i-- > 0;) {
+        const struct ui_screen *sc = &g_array_index(app->screens, struct ui_screen, i);
+        if (sc->ops == ops)
+            return sc->state;
+    }
+    return NULL;
+}
+
+void
 ui_app_handle_flags(struct ui_app *app, unsigned flags)
 {
     if (flags & UI_QUIT) {
@@ -517,7 +594,13 @@ mouse_event(struct ui_app *app)
     bool up, down;
     const struct ui_view *v;
 
-    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open || app->graph || app->top)
+    if (getmouse(&ev) != OK || app->lay.too_small || app->dialog || app->help_open)
+        return UI_OK;
+    if (top_screen(app)) {
+        const struct ui_screen *sc = top_screen(app);
+        return sc->ops->mouse ? sc->ops->mouse(app, sc->state, ev.y, ev.x, (unsigned long)ev.bstate) : UI_OK;
+    }
+    if (app->graph || app->top)
         return UI_OK;
     up = ev.bstate & BUTTON4_PRESSED;
 #ifdef BUTTON5_PRESSED
@@ -561,6 +644,10 @@ app_key(struct ui_app *app, ui_key k)
     }
     if (app->help_open)
         return ui_help_key(app, k);
+    if (top_screen(app)) {
+        const struct ui_screen *sc = top_screen(app);
+        return sc->ops->key(app, sc->state, k);
+    }
     if (app->graph)
         return ui_graph_key(app, k);
     if (app->top)

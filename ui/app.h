@@ -55,6 +55,27 @@ struct ui_layout {
 };
 
 struct ui_dialog;
+struct ui_app;
+
+/* A screen: a view that covers the panes (or the whole terminal) until it
+ * is closed: storage, networks, a console, a wizard... Screens stack; the
+ * top one gets the keys and is drawn over the host and domain panes, with
+ * the status line and F-key bar still drawn by the app unless fullscreen. */
+struct ui_screen_ops {
+    const char *name;                       /* stable id: "storage" */
+    bool fullscreen;                        /* no title, status or F-key bar */
+    void (*draw)(const struct ui_app *app, gpointer state);
+    unsigned (*key)(struct ui_app *app, gpointer state, ui_key k);   /* UI_* flags */
+    void (*recalc)(struct ui_app *app, gpointer state);   /* may be NULL: snapshots changed */
+    /* may be NULL: a mouse event inside the screen (curses MEVENT fields) */
+    unsigned (*mouse)(struct ui_app *app, gpointer state, int y, int x, unsigned long bstate);
+    void (*free)(gpointer state);
+};
+
+struct ui_screen {
+    const struct ui_screen_ops *ops;
+    gpointer state;
+};
 
 struct ui_app {
     GMainLoop *loop;
@@ -83,6 +104,7 @@ struct ui_app {
     struct ui_graph_state *graph;   /* history view, NULL when closed */
     struct ui_top_state *top;       /* top view across hosts, NULL when closed */
     struct ui_dialog *dialog;
+    GArray *screens;                /* struct ui_screen, top last */
 
     struct ui_layout lay;
     bool ascii;
@@ -114,6 +136,13 @@ void ui_app_select_host(struct ui_app *app, guint index);
 /* Show a modal dialog (app takes it). Commands run only while no dialog is
  * open; a dialog's done callback may open the next one. */
 void ui_app_open_dialog(struct ui_app *app, struct ui_dialog *d);
+/* Open a screen on top (app owns state from now on; ops->free frees it). */
+void ui_app_push_screen(struct ui_app *app, const struct ui_screen_ops *ops, gpointer state);
+/* Close the top screen (or the given one, wherever it is in the stack). */
+void ui_app_pop_screen(struct ui_app *app);
+void ui_app_close_screen(struct ui_app *app, gpointer state);
+/* The state of the topmost open screen with these ops, or NULL. */
+gpointer ui_app_find_screen(const struct ui_app *app, const struct ui_screen_ops *ops);
 /* Apply flags returned by a handler. */
 void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "conn.h"
+#include "conn-task.h"
 #include "dump.h"
 
 #define TEST_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"   /* test:///default "test" */
@@ -279,6 +280,135 @@ test_ticks(void)
     vd_conn_close(x.c);
 }
 
+/* ---- tasks (conn-task.h) ---- */
+
+struct tctx {
+    bool done, ok;
+    char *msg;
+    int result;
+    gint started;     /* atomic: the long task runs */
+};
+
+static void
+count_domains(virConnectPtr vc, struct vd_task *t, gpointer data)
+{
+    int n = virConnectNumOfDomains(vc);
+
+    if (n < 0) {
+        vd_task_fail_libvirt(t, "count");
+        return;
+    }
+    vd_task_set_result(t, GINT_TO_POINTER(n + 100), NULL);
+    vd_task_set_message(t, "%d running\x1b[2J", n);
+}
+
+static void
+wait_cancel(virConnectPtr vc, struct vd_task *t, gpointer data)
+{
+    struct tctx *x = data;
+
+    vd_task_progress(t, 42, "1 MiB/s");
+    g_atomic_int_set(&x->started, 1);
+    for (int i = 0; i < 500 && !vd_task_cancelled(t); i++)
+        g_usleep(10000);
+    if (vd_task_cancelled(t))
+        vd_task_fail(t, "Cancelled");
+}
+
+static void
+on_task_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gpointer user)
+{
+    struct tctx *x = user;
+
+    x->done = true;
+    x->ok = ok;
+    x->result = GPOINTER_TO_INT(result);
+    g_free(x->msg);
+    x->msg = g_strdup(message);
+}
+
+static bool
+task_done(struct tctx *x)
+{
+    return x->done;
+}
+
+static bool
+task_started(struct tctx *x)
+{
+    return g_atomic_int_get(&x->started);
+}
+
+static bool
+wait_task(struct tctx *x, bool (*pred)(struct tctx *))
+{
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (!pred(x) && g_get_monotonic_time() < end)
+        g_main_context_iteration(ui_ctx, FALSE), g_usleep(2000);
+    return pred(x);
+}
+
+static void
+test_tasks(void)
+{
+    struct ctx cx = { 0 };
+    struct tctx x = { 0 };
+    g_autofree char *label = NULL;
+    g_autofree char *msg = NULL;
+    gpointer res = NULL;
+    int pct = 0;
+
+    cx.c = vd_conn_new("test:///default", NULL, ui_ctx, on_notify, &cx);
+    g_assert_true(wait_for(&cx, connected));
+
+    /* a quick task: result and a sanitized message reach the UI context */
+    vd_conn_submit(cx.c, VD_TASK_QUICK, NULL, count_domains, NULL, NULL, on_task_done, &x);
+    g_assert_true(wait_task(&x, task_done));
+    g_assert_true(x.ok);
+    g_assert_cmpint(x.result, ==, 101);
+    g_assert_cmpstr(x.msg, ==, "1 running");
+
+    /* a long task shows as the host's job and is cancelled by abort */
+    memset(&x, 0, sizeof x);
+    vd_conn_submit(cx.c, VD_TASK_LONG, "Waiting", wait_cancel, &x, NULL, on_task_done, &x);
+    g_assert_true(wait_task(&x, task_started));
+    g_assert_true(vd_conn_job(cx.c, &label, &pct));
+    g_assert_cmpstr(label, ==, "Waiting (1 MiB/s)");
+    g_assert_cmpint(pct, ==, 42);
+    g_assert_true(vd_conn_abort_job(cx.c));
+    g_assert_true(wait_task(&x, task_done));
+    g_assert_false(x.ok);
+    g_assert_cmpstr(x.msg, ==, "Cancelled");
+    g_clear_pointer(&label, g_free);
+    g_assert_false(vd_conn_job(cx.c, &label, &pct));
+    g_free(x.msg);
+    vd_conn_close(cx.c);
+
+    /* synchronous, for the command line */
+    g_assert_true(vd_conn_run_sync("test:///default", count_domains, NULL, &msg, &res));
+    g_assert_cmpint(GPOINTER_TO_INT(res), ==, 101);
+    g_clear_pointer(&msg, g_free);
+    g_assert_false(vd_conn_run_sync("qemu+unix:///system?socket=/nonexistent/sock", count_domains,
+                                    NULL, &msg, NULL));
+    g_assert_nonnull(strstr(msg, "/nonexistent/sock"));
+}
+
+static void
+test_task_not_connected(void)
+{
+    struct ctx cx = { 0 };
+    struct tctx x = { 0 };
+
+    cx.c = vd_conn_new("qemu+unix:///system?socket=/nonexistent/sock", NULL, ui_ctx, on_notify, &cx);
+    g_assert_true(wait_for(&cx, disconnected));
+    vd_conn_submit(cx.c, VD_TASK_QUICK, NULL, count_domains, NULL, NULL, on_task_done, &x);
+    g_assert_true(wait_task(&x, task_done));
+    g_assert_false(x.ok);
+    g_assert_nonnull(strstr(x.msg, "Not connected"));
+    g_free(x.msg);
+    vd_conn_close(cx.c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,5 +422,7 @@ main(int argc, char **argv)
     g_test_add_func("/conn/worker", test_worker);
     g_test_add_func("/conn/worker-unreachable", test_worker_unreachable);
     g_test_add_func("/conn/ticks", test_ticks);
+    g_test_add_func("/conn/tasks", test_tasks);
+    g_test_add_func("/conn/task-not-connected", test_task_not_connected);
     return g_test_run();
 }
