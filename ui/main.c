@@ -12,7 +12,9 @@
 #include "i18n.h"
 #include "conf.h"
 #include "conn.h"
+#include "create-vm.h"
 #include "dump.h"
+#include "util.h"
 #include "ui/app.h"
 
 struct options {
@@ -24,6 +26,8 @@ struct options {
     char *config;
     char *theme;
     gboolean ascii;
+    char *create;
+    char *name;
 };
 
 #ifdef VD_BUILDLOCALEDIR
@@ -163,6 +167,36 @@ run_dump(GPtrArray *uris, bool stats)
     return rc;
 }
 
+/* --create TEMPLATE [--name NAME] on the first URI: the wizard's checks and
+ * transaction without the UI. */
+static int
+run_create(const struct options *o, GPtrArray *uris)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(vd_plan_vm) p = vd_plan_vm_load(o->create, &err);
+    g_autofree char *msg = NULL;
+    g_autofree char *mem = NULL;
+    const char *uri = g_ptr_array_index(uris, 0);
+
+    if (!p) {
+        fprintf(stderr, _("virtdeck: cannot read the template %1$s: %2$s\n"), o->create, err->message);
+        return 1;
+    }
+    if (o->name) {
+        g_free(p->name);
+        p->name = g_strdup(o->name);
+    }
+    if (!vd_create_vm_sync(uri, p, NULL, &msg, NULL)) {
+        fprintf(stderr, "virtdeck: %s\n", msg ? msg : _("unknown error"));
+        return 1;
+    }
+    mem = vd_format_kib(p->memory_mib * 1024);
+    /* TRANSLATORS: "Created and started vm1 on qemu:///system: 2 vCPUs, 1.0 GiB" */
+    printf(ngettext("%1$s on %2$s: %3$u vCPU, %4$s\n", "%1$s on %2$s: %3$u vCPUs, %4$s\n", p->vcpus),
+           msg, uri, p->vcpus, mem);
+    return 0;
+}
+
 static bool
 parse_options(int *argc, char ***argv, struct options *o)
 {
@@ -181,6 +215,10 @@ parse_options(int *argc, char ***argv, struct options *o)
           N_("Colour theme (file name without .theme)"), N_("NAME") },
         { "ascii", 0, 0, G_OPTION_ARG_NONE, &o->ascii,
           N_("Draw with ASCII characters only"), NULL },
+        { "create", 0, 0, G_OPTION_ARG_FILENAME, &o->create,
+          N_("Create a VM from a template (see the wizard) and exit"), N_("TEMPLATE") },
+        { "name", 0, 0, G_OPTION_ARG_STRING, &o->name,
+          N_("With --create: the new VM's name"), N_("NAME") },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version,
           N_("Print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -226,6 +264,11 @@ main(int argc, char **argv)
     choose_uris(&o, cfg, uris, names, &note);
     vd_conn_global_init();
 
+    if (o.create) {
+        rc = run_create(&o, uris);
+        vd_config_free(cfg);
+        return rc;
+    }
     if (o.dump) {
         if (warning)
             fprintf(stderr, "virtdeck: %s\n", warning);

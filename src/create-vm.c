@@ -1,0 +1,528 @@
+/* virtdeck - host facts and the creation transaction of a new VM
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>
+
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include <libvirt/virterror.h>
+
+#include "conn-task.h"
+#include "create-vm.h"
+#include "i18n.h"
+#include "util.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
+
+/* ---- XML helpers ---- */
+
+static xmlDocPtr
+parse(const char *xml)
+{
+    if (!xml)
+        return NULL;
+    return xmlReadMemory(xml, (int)strlen(xml), "libvirt.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* Every string an XPath expression selects (attribute or element text). */
+static GPtrArray *
+xpath_strings(xmlDocPtr doc, const char *expr)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(xmlXPathContext) ctx = NULL;
+    g_autoptr(xmlXPathObject) obj = NULL;
+
+    if (!doc)
+        return out;
+    ctx = xmlXPathNewContext(doc);
+    obj = xmlXPathEvalExpression(BAD_CAST expr, ctx);
+    if (!obj || !obj->nodesetval)
+        return out;
+    for (int i = 0; i < obj->nodesetval->nodeNr; i++) {
+        xmlChar *s = xmlNodeGetContent(obj->nodesetval->nodeTab[i]);
+        if (s)
+            g_ptr_array_add(out, vd_sanitize((char *)s));
+        xmlFree(s);
+    }
+    return out;
+}
+
+static char *
+xpath_string(xmlDocPtr doc, const char *expr)
+{
+    g_autoptr(GPtrArray) a = xpath_strings(doc, expr);
+    return a->len ? g_strdup(a->pdata[0]) : NULL;
+}
+
+static void
+add_unique(GPtrArray *a, const char *s)
+{
+    for (guint i = 0; i < a->len; i++)
+        if (g_str_equal(a->pdata[i], s))
+            return;
+    g_ptr_array_add(a, g_strdup(s));
+}
+
+/* ---- facts ---- */
+
+static bool
+uri_is_local(const char *uri)
+{
+    const char *p = uri ? strstr(uri, "://") : NULL;
+    return p && p[3] == '/';
+}
+
+/* virt types and machines of the guest arch from the capabilities. */
+static void
+read_capabilities(virConnectPtr vc, struct vd_host_facts *f)
+{
+    g_autofree char *xml = virConnectGetCapabilities(vc);
+    g_autoptr(xmlDoc) doc = parse(xml);
+    g_autofree char *base = NULL;
+    g_autofree char *expr = NULL;
+    g_autoptr(GPtrArray) types = NULL;
+    g_autoptr(GPtrArray) machines = NULL;
+
+    if (!doc)
+        return;
+    g_free(f->arch);
+    f->arch = xpath_string(doc, "/capabilities/host/cpu/arch");
+    if (!f->arch)
+        f->arch = g_strdup("x86_64");
+    base = g_strdup_printf("/capabilities/guest[os_type='hvm'][arch/@name='%s']/arch", f->arch);
+    expr = g_strdup_printf("%s/domain/@type", base);
+    types = xpath_strings(doc, expr);
+    /* kvm first: the best the host offers */
+    for (guint i = 0; i < types->len; i++)
+        if (g_str_equal(types->pdata[i], "kvm"))
+            add_unique(f->virt_types, "kvm");
+    for (guint i = 0; i < types->len; i++)
+        add_unique(f->virt_types, types->pdata[i]);
+    g_free(expr);
+    expr = g_strdup_printf("%s/machine", base);
+    machines = xpath_strings(doc, expr);
+    /* aliases ("pc", "q35") first */
+    g_free(expr);
+    expr = g_strdup_printf("%s/machine[@canonical]", base);
+    {
+        g_autoptr(GPtrArray) aliases = xpath_strings(doc, expr);
+        for (guint i = 0; i < aliases->len; i++)
+            add_unique(f->machines, aliases->pdata[i]);
+    }
+    for (guint i = 0; i < machines->len; i++)
+        add_unique(f->machines, machines->pdata[i]);
+}
+
+static void
+read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
+{
+    g_autofree char *xml = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *s = NULL;
+    g_autoptr(GPtrArray) fw = NULL;
+    g_autoptr(GPtrArray) loaders = NULL;
+    g_autoptr(GPtrArray) scsi = NULL;
+
+    f->cpu_modes[VD_CPU_DEFAULT] = true;
+    if (!f->virt_types->len)
+        return;
+    xml = virConnectGetDomainCapabilities(vc, NULL, f->arch, NULL, f->virt_types->pdata[0], 0);
+    doc = parse(xml);
+    if (!doc)
+        return;
+    s = xpath_string(doc, "/domainCapabilities/vcpu/@max");
+    f->max_vcpus = s ? (guint)g_ascii_strtoull(s, NULL, 10) : 0;
+    g_free(f->default_machine);
+    f->default_machine = xpath_string(doc, "/domainCapabilities/machine");
+    for (int m = VD_CPU_HOST_PASSTHROUGH; m < VD_CPU_MODE_LAST; m++) {
+        g_autofree char *e = g_strdup_printf("/domainCapabilities/cpu/mode[@name='%s']/@supported",
+                                             vd_cpu_mode_id(m));
+        g_autofree char *v = xpath_string(doc, e);
+        f->cpu_modes[m] = g_strcmp0(v, "yes") == 0;
+    }
+    fw = xpath_strings(doc, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
+    loaders = xpath_strings(doc, "/domainCapabilities/os/loader[@supported='yes']/value");
+    f->uefi = fw->len > 0 || loaders->len > 0;
+    scsi = xpath_strings(doc, "/domainCapabilities/devices/disk/enum[@name='bus']/value[.='scsi']");
+    f->virtio_scsi = scsi->len > 0;
+    if (f->default_machine && !f->machines->len)
+        g_ptr_array_add(f->machines, g_strdup(f->default_machine));
+}
+
+static void
+read_pools(virConnectPtr vc, struct vd_host_facts *f)
+{
+    virStoragePoolPtr *pools = NULL;
+    int n = virConnectListAllStoragePools(vc, &pools, 0);
+
+    for (int i = 0; i < n; i++) {
+        struct vd_fact_pool *p = vd_fact_pool_new();
+        virStoragePoolInfo info;
+        g_autofree char *xml = virStoragePoolGetXMLDesc(pools[i], 0);
+        g_autoptr(xmlDoc) doc = parse(xml);
+
+        p->name = vd_sanitize(virStoragePoolGetName(pools[i]));
+        p->active = virStoragePoolIsActive(pools[i]) == 1;
+        p->path = xpath_string(doc, "/pool/target/path");
+        if (p->active && virStoragePoolGetInfo(pools[i], &info) == 0) {
+            p->capacity = info.capacity;
+            p->available = info.available;
+        }
+        if (p->active) {
+            virStorageVolPtr *vols = NULL;
+            int nv = virStoragePoolListAllVolumes(pools[i], &vols, 0);
+            for (int j = 0; j < nv; j++) {
+                struct vd_fact_vol *v = vd_fact_vol_new();
+                g_autofree char *vx = virStorageVolGetXMLDesc(vols[j], 0);
+                g_autoptr(xmlDoc) vd = parse(vx);
+                g_autofree char *cap = xpath_string(vd, "/volume/capacity");
+                g_autofree char *path = virStorageVolGetPath(vols[j]);
+
+                v->name = vd_sanitize(virStorageVolGetName(vols[j]));
+                v->path = path ? vd_sanitize(path) : NULL;
+                v->format = xpath_string(vd, "/volume/target/format/@type");
+                v->capacity = cap ? g_ascii_strtoull(cap, NULL, 10) : 0;
+                g_ptr_array_add(p->volumes, v);
+                virStorageVolFree(vols[j]);
+            }
+            free(vols);
+        }
+        g_ptr_array_add(f->pools, p);
+        virStoragePoolFree(pools[i]);
+    }
+    free(pools);
+}
+
+static void
+read_networks(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
+{
+    virNetworkPtr *nets = NULL;
+    int n = virConnectListAllNetworks(vc, &nets, 0);
+
+    for (int i = 0; i < n; i++) {
+        g_autofree char *br = virNetworkGetBridgeName(nets[i]);
+        g_ptr_array_add(virNetworkIsActive(nets[i]) == 1 ? f->networks : f->inactive_networks,
+                        vd_sanitize(virNetworkGetName(nets[i])));
+        if (br)
+            g_ptr_array_add(net_bridges, g_strdup(br));
+        virNetworkFree(nets[i]);
+    }
+    free(nets);
+    virResetLastError();
+}
+
+/* Real bridges: from the interface driver, else (this machine) sysfs;
+ * the bridges of libvirt networks are not listed. */
+static void
+read_bridges(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
+{
+    virInterfacePtr *ifs = NULL;
+    int n = virConnectListAllInterfaces(vc, &ifs, VIR_CONNECT_LIST_INTERFACES_ACTIVE);
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+
+    for (int i = 0; i < n; i++) {
+        g_autofree char *xml = virInterfaceGetXMLDesc(ifs[i], 0);
+        g_autoptr(xmlDoc) doc = parse(xml);
+        g_autofree char *type = xpath_string(doc, "/interface/@type");
+        if (g_strcmp0(type, "bridge") == 0)
+            g_ptr_array_add(found, vd_sanitize(virInterfaceGetName(ifs[i])));
+        virInterfaceFree(ifs[i]);
+    }
+    free(ifs);
+    virResetLastError();
+    if (n <= 0 && f->local) {
+        g_autoptr(GDir) d = g_dir_open("/sys/class/net", 0, NULL);
+        const char *name;
+        while (d && (name = g_dir_read_name(d))) {
+            g_autofree char *p = g_build_filename("/sys/class/net", name, "bridge", NULL);
+            if (g_file_test(p, G_FILE_TEST_IS_DIR))
+                g_ptr_array_add(found, vd_sanitize(name));
+        }
+    }
+    for (guint i = 0; i < found->len; i++) {
+        bool of_net = false;
+        for (guint j = 0; j < net_bridges->len; j++)
+            of_net |= g_str_equal(found->pdata[i], net_bridges->pdata[j]);
+        if (!of_net)
+            add_unique(f->bridges, found->pdata[i]);
+    }
+}
+
+static void
+read_domains(virConnectPtr vc, struct vd_host_facts *f)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(vc, &doms, 0);
+
+    for (int i = 0; i < n; i++) {
+        g_autofree char *xml = virDomainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
+        g_autoptr(xmlDoc) doc = parse(xml);
+        g_autoptr(GPtrArray) macs = xpath_strings(doc, "/domain/devices/interface/mac/@address");
+
+        g_ptr_array_add(f->domains, g_strdup(virDomainGetName(doms[i])));
+        for (guint j = 0; j < macs->len; j++) {
+            g_autofree char *m = g_ascii_strdown(macs->pdata[j], -1);
+            add_unique(f->macs, m);
+        }
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+}
+
+static struct vd_host_facts *
+fetch_facts(virConnectPtr vc, const char *uri, char **error)
+{
+    struct vd_host_facts *f = vd_host_facts_new();
+    g_autoptr(GPtrArray) net_bridges = g_ptr_array_new_with_free_func(g_free);
+    virNodeInfo ni;
+    unsigned long long free_bytes;
+
+    f->uri = g_strdup(uri);
+    f->local = uri_is_local(uri);
+    if (virNodeGetInfo(vc, &ni) < 0) {
+        *error = g_strdup(virGetLastErrorMessage());
+        vd_host_facts_free(f);
+        return NULL;
+    }
+    f->cpus = ni.cpus;
+    f->mem_kib = ni.memory;
+    free_bytes = virNodeGetFreeMemory(vc);
+    f->free_kib = free_bytes ? free_bytes / 1024 : 0;
+    read_capabilities(vc, f);
+    read_domain_caps(vc, f);
+    virResetLastError();
+    read_pools(vc, f);
+    read_networks(vc, f, net_bridges);
+    read_bridges(vc, f, net_bridges);
+    read_domains(vc, f);
+    virResetLastError();
+    return f;
+}
+
+static void
+facts_task(virConnectPtr vc, struct vd_task *t, gpointer data)
+{
+    g_autofree char *err = NULL;
+    const char *uri = data;
+    struct vd_host_facts *f = fetch_facts(vc, uri, &err);
+
+    if (!f) {
+        vd_task_fail(t, _("Cannot read the host's facts: %s"), err ? err : _("unknown error"));
+        return;
+    }
+    vd_task_set_result(t, f, NULL);
+}
+
+void
+vd_host_facts_request(struct vd_conn *c, vd_task_done_fn done, gpointer user)
+{
+    vd_conn_submit(c, VD_TASK_QUICK, NULL, facts_task, g_strdup(vd_conn_uri(c)), g_free, done, user);
+}
+
+struct vd_host_facts *
+vd_host_facts_fetch_sync(const char *uri, char **error)
+{
+    gpointer res = NULL;
+    g_autofree char *msg = NULL;
+
+    if (!vd_conn_run_sync(uri, facts_task, (gpointer)uri, &msg, &res)) {
+        if (error)
+            *error = g_steal_pointer(&msg);
+        return NULL;
+    }
+    return res;
+}
+
+/* ---- the transaction ---- */
+
+struct create {
+    char *uri;
+    struct vd_plan_vm *plan;
+    char *xml;                /* customized, or NULL */
+};
+
+static void
+create_free(struct create *c)
+{
+    g_free(c->uri);
+    vd_plan_vm_free(c->plan);
+    g_free(c->xml);
+    g_free(c);
+}
+
+struct undo {
+    virStorageVolPtr vol;     /* created by us */
+    virDomainPtr dom;         /* defined by us */
+};
+
+static void
+undo_all(struct undo *u)
+{
+    /* the failure's message is already in the task */
+    if (u->dom) {
+        if (virDomainIsActive(u->dom) == 1)
+            virDomainDestroy(u->dom);
+        if (virDomainUndefineFlags(u->dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0)
+            virDomainUndefine(u->dom);
+        virDomainFree(u->dom);
+        u->dom = NULL;
+    }
+    if (u->vol) {
+        virStorageVolDelete(u->vol, 0);
+        virStorageVolFree(u->vol);
+        u->vol = NULL;
+    }
+}
+
+static bool
+define(virConnectPtr vc, struct vd_task *t, const char *xml, struct undo *u, const char *name)
+{
+    u->dom = virDomainDefineXMLFlags(vc, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+    if (!u->dom) {
+        vd_task_fail_libvirt(t, _("Could not define %s"), name);
+        return false;
+    }
+    return true;
+}
+
+static bool
+create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, struct undo *u)
+{
+    g_autofree char *xml = vd_plan_vm_volume_xml(p);
+    g_autofree char *name = vd_plan_vm_volume_name(p);
+    virStoragePoolPtr pool;
+    unsigned int flags = 0;
+
+    if (!xml)
+        return true;
+    pool = virStoragePoolLookupByName(vc, p->disk_pool);
+    if (!pool) {
+        vd_task_fail_libvirt(t, _("Could not find pool %s"), p->disk_pool);
+        return false;
+    }
+    /* refresh so "available" is current and a volume made meanwhile is seen */
+    virStoragePoolRefresh(pool, 0);
+    if (p->prealloc == VD_PREALLOC_METADATA)
+        flags |= VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA;
+    u->vol = virStorageVolCreateXML(pool, xml, flags);
+    virStoragePoolFree(pool);
+    if (!u->vol) {
+        vd_task_fail_libvirt(t, _("Could not create volume %1$s in pool %2$s"), name, p->disk_pool);
+        return false;
+    }
+    return true;
+}
+
+static void
+create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
+{
+    struct create *c = data;
+    struct vd_plan_vm *p = c->plan;
+    struct undo u = { 0 };
+    g_autofree char *err = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(vd_host_facts) f = NULL;
+    g_autoptr(GPtrArray) errors = vd_plan_errors_new();
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    vd_task_progress(t, 0, _("checking the host"));
+    f = fetch_facts(vc, c->uri, &err);
+    if (!f) {
+        vd_task_fail(t, _("Cannot read the host's facts: %s"), err ? err : _("unknown error"));
+        return;
+    }
+    vd_plan_vm_apply_defaults(p, f);
+    vd_plan_vm_fill_mac(p, f);
+    if (!vd_plan_vm_validate(p, f, errors)) {
+        g_autofree char *text = vd_plan_errors_text(errors);
+        vd_task_fail(t, _("Cannot create %1$s: %2$s"), p->name ? p->name : "", text);
+        return;
+    }
+    xml = c->xml ? g_strdup(c->xml) : vd_plan_vm_domain_xml(p, f, &err);
+    if (!xml) {
+        vd_task_fail(t, "%s", err);
+        return;
+    }
+    /* customized XML: libvirt checks it before anything else is made */
+    if (c->xml) {
+        vd_task_progress(t, 10, _("defining"));
+        if (!define(vc, t, xml, &u, p->name))
+            goto fail;
+    }
+    vd_task_progress(t, 20, _("creating the volume"));
+    if (vd_task_cancelled(t) || !create_volume(vc, t, p, &u))
+        goto fail;
+    if (!u.dom) {
+        vd_task_progress(t, 60, _("defining"));
+        if (vd_task_cancelled(t) || !define(vc, t, xml, &u, p->name))
+            goto fail;
+    }
+    if (p->start) {
+        vd_task_progress(t, 80, _("starting"));
+        if (vd_task_cancelled(t))
+            goto fail;
+        if (virDomainCreate(u.dom) < 0) {
+            vd_task_fail_libvirt(t, _("Could not start %s"), p->name);
+            goto fail;
+        }
+    }
+    vd_task_progress(t, 100, NULL);
+    virDomainGetUUIDString(u.dom, uuid);
+    vd_task_set_result(t, g_strdup(uuid), g_free);
+    vd_task_request_refresh(t);
+    if (p->start)
+        vd_task_set_message(t, _("Created and started %s"), p->name);
+    else
+        vd_task_set_message(t, _("Created %s"), p->name);
+    virDomainFree(u.dom);
+    if (u.vol)
+        virStorageVolFree(u.vol);
+    return;
+
+fail:
+    if (vd_task_cancelled(t) && !vd_task_failed(t))
+        vd_task_fail(t, "%s", _("Cancelled"));
+    undo_all(&u);
+    vd_task_request_refresh(t);
+}
+
+static struct create *
+create_new(const char *uri, const struct vd_plan_vm *plan, const char *xml)
+{
+    struct create *c = g_new0(struct create, 1);
+
+    c->uri = g_strdup(uri);
+    c->plan = vd_plan_vm_copy(plan);
+    c->xml = g_strdup(xml);
+    return c;
+}
+
+void
+vd_create_vm(struct vd_conn *c, const struct vd_plan_vm *plan, const char *xml,
+             vd_task_done_fn done, gpointer user)
+{
+    g_autofree char *label = g_strdup_printf(_("Creating %s"), plan->name ? plan->name : "");
+
+    vd_conn_submit(c, VD_TASK_LONG, label, create_task, create_new(vd_conn_uri(c), plan, xml),
+                   (GDestroyNotify)create_free, done, user);
+}
+
+bool
+vd_create_vm_sync(const char *uri, const struct vd_plan_vm *plan, const char *xml,
+                  char **message, char **uuid)
+{
+    struct create *c = create_new(uri, plan, xml);
+    gpointer res = NULL;
+    bool ok = vd_conn_run_sync(uri, create_task, c, message, &res);
+
+    if (uuid)
+        *uuid = res;
+    else
+        g_free(res);
+    create_free(c);
+    return ok;
+}
