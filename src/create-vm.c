@@ -273,6 +273,38 @@ read_domains(virConnectPtr vc, struct vd_host_facts *f)
     free(doms);
 }
 
+/* All cells: total and free (with buffers and cache, which the kernel gives
+ * back); nodeinfo and GetFreeMemory may count one NUMA cell only. */
+static void
+read_memory_stats(virConnectPtr vc, struct vd_host_facts *f)
+{
+    int n = 0;
+    virNodeMemoryStatsPtr st;
+    guint64 total = 0, avail = 0;
+
+    if (virNodeGetMemoryStats(vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) < 0 || n <= 0) {
+        virResetLastError();
+        return;
+    }
+    st = g_new0(virNodeMemoryStats, n);
+    if (virNodeGetMemoryStats(vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, st, &n, 0) == 0) {
+        for (int i = 0; i < n; i++) {
+            if (g_str_equal(st[i].field, VIR_NODE_MEMORY_STATS_TOTAL))
+                total = st[i].value;
+            else if (g_str_equal(st[i].field, VIR_NODE_MEMORY_STATS_FREE)
+                     || g_str_equal(st[i].field, VIR_NODE_MEMORY_STATS_BUFFERS)
+                     || g_str_equal(st[i].field, VIR_NODE_MEMORY_STATS_CACHED))
+                avail += st[i].value;
+        }
+    }
+    virResetLastError();
+    g_free(st);
+    if (total) {
+        f->mem_kib = MAX(f->mem_kib, total);
+        f->free_kib = MAX(f->free_kib, avail);
+    }
+}
+
 static struct vd_host_facts *
 fetch_facts(virConnectPtr vc, const char *uri, char **error)
 {
@@ -292,6 +324,7 @@ fetch_facts(virConnectPtr vc, const char *uri, char **error)
     f->mem_kib = ni.memory;
     free_bytes = virNodeGetFreeMemory(vc);
     f->free_kib = free_bytes ? free_bytes / 1024 : 0;
+    read_memory_stats(vc, f);
     read_capabilities(vc, f);
     read_domain_caps(vc, f);
     virResetLastError();

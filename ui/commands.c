@@ -9,6 +9,7 @@
 #include "ui/app.h"
 #include "ui/dialog.h"
 #include "ui/views.h"
+#include "ui/wizard.h"
 
 /* What the status line says while an action runs ("Starting lab1…").
  * TRANSLATORS: in these, %s is a domain name or a comma-separated list. */
@@ -574,6 +575,13 @@ cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_new_vm(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_wizard_vm_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_help(struct ui_app *app, enum ui_cmd cmd)
 {
     app->help_open = true;
@@ -647,6 +655,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,
     [UI_CMD_QUIT] = cmd_quit,
+    [UI_CMD_NEW_VM] = cmd_new_vm,
 };
 
 unsigned
