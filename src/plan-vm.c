@@ -537,9 +537,9 @@ check_cpu_memory(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtr
         ERR("memory", "%s", _("At least 16 MiB"));
     if (max < p->memory_mib)
         ERR("max-memory", "%s", _("The maximum cannot be below the current memory"));
-    if (f && f->mem_kib && max * 1024 > f->mem_kib) {
+    if (f && f->mem_kib && MAX(max, p->memory_mib) * 1024 > f->mem_kib) {
         g_autofree char *h = vd_format_kib(f->mem_kib);
-        ERR(p->max_memory_mib ? "max-memory" : "memory", _("The host has %s of memory"), h);
+        ERR(p->memory_mib * 1024 > f->mem_kib ? "memory" : "max-memory", _("The host has %s of memory"), h);
     } else if (f && f->free_kib && p->memory_mib * 1024 > f->free_kib) {
         g_autofree char *h = vd_format_kib(f->free_kib);
         WARN("memory", _("Only %s free on the host now"), h);
