@@ -10,6 +10,7 @@
 
 #include "conn-task.h"
 #include "create-vm.h"
+#include "host-facts.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -305,8 +306,8 @@ read_memory_stats(virConnectPtr vc, struct vd_host_facts *f)
     }
 }
 
-static struct vd_host_facts *
-fetch_facts(virConnectPtr vc, const char *uri, char **error)
+struct vd_host_facts *
+vd_host_facts_fetch(virConnectPtr vc, const char *uri, char **error)
 {
     struct vd_host_facts *f = vd_host_facts_new();
     g_autoptr(GPtrArray) net_bridges = g_ptr_array_new_with_free_func(g_free);
@@ -341,7 +342,7 @@ facts_task(virConnectPtr vc, struct vd_task *t, gpointer data)
 {
     g_autofree char *err = NULL;
     const char *uri = data;
-    struct vd_host_facts *f = fetch_facts(vc, uri, &err);
+    struct vd_host_facts *f = vd_host_facts_fetch(vc, uri, &err);
 
     if (!f) {
         vd_task_fail(t, _("Cannot read the host's facts: %s"), err ? err : _("unknown error"));
@@ -463,7 +464,7 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
     char uuid[VIR_UUID_STRING_BUFLEN];
 
     vd_task_progress(t, 0, _("checking the host"));
-    f = fetch_facts(vc, c->uri, &err);
+    f = vd_host_facts_fetch(vc, c->uri, &err);
     if (!f) {
         vd_task_fail(t, _("Cannot read the host's facts: %s"), err ? err : _("unknown error"));
         return;

@@ -57,7 +57,8 @@ const char ui_default_keys[] =
     "top = T\n"
     "columns = C\n"
     "undefine = U\n"
-    "new-vm = n\n";
+    "new-vm = n\n"
+    "new-container = N\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {
     [UI_GROUP_MOVE] = N_("Moving around"),

@@ -44,6 +44,7 @@ enum ui_group {
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(NEW_VM,         "new-vm",         N_("New virtual machine (wizard) on the selected host"), UI_GROUP_HOST) \
+    _(NEW_CONTAINER,  "new-container",  N_("New container (wizard) on an lxc:// host"), UI_GROUP_HOST) \
     _(PRUNE_HISTORY,  "prune-history",  N_("Delete the history of vanished domains"), UI_GROUP_HOST) \
     _(TOP,            "top",            N_("Top: running domains of all hosts by CPU"), UI_GROUP_HOST) \
     _(NEXT_HOST,      "next-host",      N_("Next host"),                            UI_GROUP_HOST) \
