@@ -11,11 +11,13 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include <libvirt/libvirt.h>
 
 #include "create-vm.h"
 #include "osinfo.h"
+#include "plan-lxc.h"
 #include "plan-vm.h"
 
 #define SCHEMA "/usr/share/libvirt/schemas/domain.rng"
@@ -711,6 +713,143 @@ test_transaction(void)
     virConnectClose(keep);
 }
 
+/* ---- containers ---- */
+
+static void
+test_lxc_xml(void)
+{
+    if (!rng)
+        rng = load_schema(SCHEMA);
+    for (int net = 0; net < VD_NET_KIND_LAST; net++) {
+        for (int mac = 0; mac < 2; mac++) {
+            g_autoptr(vd_plan_lxc) p = vd_plan_lxc_new();
+            g_autofree char *xml = NULL;
+            xmlDocPtr doc;
+
+            p->name = g_strdup("vdwct");
+            p->rootfs_dir = g_strdup("/srv/ct/<root> & co");
+            p->init = g_strdup("/sbin/init");
+            p->memory_mib = 48;
+            p->vcpus = 2;
+            p->net = net;
+            p->net_source = g_strdup(net == VD_NET_BRIDGE ? "br0" : "default");
+            p->mac = mac ? g_strdup("52:54:00:AA:00:01") : NULL;
+            xml = vd_plan_lxc_domain_xml(p, NULL);
+            doc = xmlReadMemory(xml, (int)strlen(xml), "c.xml", NULL, 0);
+            if (!schema_valid(rng, doc))
+                g_error("not valid:\n%s", xml);
+            assert_xp(doc, "/domain/@type", "lxc");
+            assert_xp(doc, "/domain/name", "vdwct");
+            assert_xp(doc, "/domain/memory", "48");
+            assert_xp(doc, "/domain/memory/@unit", "MiB");
+            assert_xp(doc, "/domain/vcpu", "2");
+            assert_xp(doc, "/domain/os/type", "exe");
+            assert_xp(doc, "/domain/os/init", "/sbin/init");
+            assert_xp(doc, "/domain/devices/filesystem[@type='mount']/source/@dir", "/srv/ct/<root> & co");
+            assert_xp(doc, "/domain/devices/filesystem/target/@dir", "/");
+            assert_xp(doc, "count(/domain/devices/console[@type='pty'])", "1");
+            assert_xp(doc, "count(/domain/devices/interface)", net == VD_NET_NONE ? "0" : "1");
+            if (net != VD_NET_NONE) {
+                assert_xp(doc, "/domain/devices/interface/@type", net == VD_NET_BRIDGE ? "bridge" : "network");
+                assert_xp(doc, net == VD_NET_BRIDGE ? "/domain/devices/interface/source/@bridge"
+                          : "/domain/devices/interface/source/@network", net == VD_NET_BRIDGE ? "br0" : "default");
+                assert_xp(doc, "/domain/devices/interface/mac/@address", mac ? "52:54:00:aa:00:01" : NULL);
+            }
+            xmlXPathFreeContext(xp_ctx);
+            xp_ctx = NULL;
+            xmlFreeDoc(doc);
+        }
+    }
+}
+
+static void
+test_lxc_validation(void)
+{
+    g_autoptr(vd_host_facts) f = fake_facts();
+    g_autofree char *tmp = g_dir_make_tmp("vdw-XXXXXX", NULL);
+    g_autofree char *full = g_build_filename(tmp, "full", NULL);
+    g_autofree char *file = g_build_filename(full, "x", NULL);
+    g_autoptr(vd_plan_lxc) p = vd_plan_lxc_new();
+
+    f->local = true;
+    g_mkdir(full, 0755);
+    g_file_set_contents(file, "x", -1, NULL);
+    p->name = g_strdup("vdwct");
+    p->net_source = g_strdup("default");
+    p->rootfs_dir = g_build_filename(tmp, "new", NULL);
+    {
+        g_autoptr(GPtrArray) e = vd_plan_errors_new();
+        if (vd_lxc_busybox_path())
+            g_assert_true(vd_plan_lxc_validate(p, f, e));
+    }
+#define LTRY(setup, field, substr)                                             \
+    do {                                                                       \
+        g_autoptr(vd_plan_lxc) q = vd_plan_lxc_copy(p);                        \
+        g_autoptr(GPtrArray) e = vd_plan_errors_new();                         \
+        const struct vd_plan_error *x;                                         \
+        setup;                                                                 \
+        vd_plan_lxc_validate(q, f, e);                                         \
+        x = vd_plan_errors_find(e, field);                                     \
+        if (!x || !strstr(x->message, substr))                                 \
+            g_error("%s: got \"%s\", want \"%s\"", field, x ? x->message : "(none)", substr); \
+    } while (0)
+    LTRY((g_free(q->name), q->name = g_strdup("taken")), "name", "already exists");
+    LTRY((g_free(q->rootfs_dir), q->rootfs_dir = g_strdup(full)), "rootfs-dir", "not empty");
+    LTRY((g_free(q->rootfs_dir), q->rootfs_dir = g_strdup("rel")), "rootfs-dir", "absolute");
+    LTRY((g_free(q->rootfs_dir), q->rootfs_dir = g_strdup("/")), "rootfs-dir", "host's own root");
+    LTRY((q->rootfs = VD_ROOTFS_EXISTING), "rootfs-dir", "No such directory");
+    LTRY((q->rootfs = VD_ROOTFS_EXISTING, g_free(q->rootfs_dir), q->rootfs_dir = g_strdup(full)), "init",
+         "has no /bin/sh");
+    LTRY((g_free(q->init), q->init = g_strdup("sh")), "init", "absolute path");
+    LTRY(q->memory_mib = 8, "memory", "At least 16 MiB");
+    LTRY(q->vcpus = 9, "vcpus", "The host has 4 CPUs");
+    LTRY((g_free(q->net_source), q->net_source = g_strdup("isolated")), "net-source", "No active network");
+    LTRY(q->mac = g_strdup("zz"), "mac", "Six hexadecimal");
+    f->local = false;
+    LTRY((void)0, "rootfs-dir", "only when the host is this machine");
+#undef LTRY
+    g_unlink(file);
+    g_rmdir(full);
+    g_rmdir(tmp);
+}
+
+static void
+test_busybox_tree(void)
+{
+    g_autofree char *tmp = g_dir_make_tmp("vdw-XXXXXX", NULL);
+    g_autofree char *root = g_build_filename(tmp, "ct", "root", NULL);
+    g_autofree char *err = NULL;
+    g_autofree char *sh = g_build_filename(root, "bin", "sh", NULL);
+    g_autofree char *bb = g_build_filename(root, "bin", "busybox", NULL);
+    g_autofree char *passwd = NULL;
+    g_autofree char *pw = g_build_filename(root, "etc", "passwd", NULL);
+    g_autofree char *link = NULL;
+    g_autofree char *parent = g_build_filename(tmp, "ct", NULL);
+    bool created = false;
+
+    if (!vd_lxc_busybox_path()) {
+        g_test_skip("busybox is not installed (package busybox-static)");
+        return;
+    }
+    g_assert_true(vd_lxc_build_busybox(root, "vdwct", &created, &err));
+    g_assert_null(err);
+    g_assert_true(created);
+    g_assert_true(g_file_test(bb, G_FILE_TEST_IS_EXECUTABLE));
+    g_assert_true(g_file_test(sh, G_FILE_TEST_IS_SYMLINK));
+    link = g_file_read_link(sh, NULL);
+    g_assert_cmpstr(link, ==, "/bin/busybox");
+    g_assert_true(g_file_get_contents(pw, &passwd, NULL, NULL));
+    g_assert_true(g_str_has_prefix(passwd, "root:x:0:0:"));
+    /* not over a tree that is there */
+    g_clear_pointer(&err, g_free);
+    g_assert_false(vd_lxc_build_busybox(root, "vdwct", &created, &err));
+    g_assert_nonnull(strstr(err, "not empty"));
+    vd_lxc_remove_tree(root);
+    g_assert_false(g_file_test(root, G_FILE_TEST_EXISTS));
+    g_rmdir(parent);
+    g_assert_cmpint(g_rmdir(tmp), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -723,5 +862,8 @@ main(int argc, char **argv)
     g_test_add_func("/plan/osinfo", test_osinfo);
     g_test_add_func("/plan/template", test_template);
     g_test_add_func("/plan/transaction", test_transaction);
+    g_test_add_func("/plan/lxc-xml", test_lxc_xml);
+    g_test_add_func("/plan/lxc-validation", test_lxc_validation);
+    g_test_add_func("/plan/busybox-tree", test_busybox_tree);
     return g_test_run();
 }
