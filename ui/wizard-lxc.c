@@ -275,9 +275,9 @@ create_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gp
         ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", message);
         if (!app->dialog && !w->d) {
             build(w);
-            request_facts(w);
             refresh_form(w);
             ui_dialog_go_page(w->d, 2);
+            request_facts(w);
             ui_dialog_set_error(w->d, message);
             ui_app_open_dialog(app, w->d);
         }

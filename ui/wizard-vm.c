@@ -988,8 +988,9 @@ create_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gp
         if (!app->dialog && !w->d) {
             build(w);
             refresh_form(w);
-            request_facts(w);
             ui_dialog_go_page(w->d, P_REVIEW);
+            /* fresh facts show what changed meanwhile next to its field */
+            request_facts(w);
             ui_dialog_set_error(w->d, message);
             ui_app_open_dialog(app, w->d);
         }

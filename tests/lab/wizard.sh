@@ -19,12 +19,19 @@ U=$LAB_URI
 R=$LAB_SSH_URI
 VMS="vdw1 vdw2 vdwtaken vdwfull vdwbad vdwedit vdwcli vdwcli2 vdwtpl"
 TINY=vdwtiny
-TINY_DIR=/run/vdwtiny
+TINY_DIR=/run/vdwtiny   # in libvirtd's mount namespace
 
 tap_plan 42
 
 lab_up || tap_bail "lab up failed"
 
+# libvirtd has a mount namespace of its own (lab.sh): the tiny pool's tmpfs
+# is mounted and filled there
+in_libvirtd() {
+    local pid
+    pid=$(lab_libvirtd_pid) || return 1
+    nsenter -t "$pid" -m -- sh -c "$1"
+}
 cleanup() {
     local d
     for d in $VMS; do
@@ -36,8 +43,7 @@ cleanup() {
     lab_virsh "$U" vol-delete --pool "$TINY" vdwfull.qcow2 > /dev/null 2>&1
     lab_virsh "$U" pool-destroy "$TINY" > /dev/null 2>&1
     lab_virsh "$U" pool-undefine "$TINY" > /dev/null 2>&1
-    umount "$TINY_DIR" 2> /dev/null
-    rmdir "$TINY_DIR" 2> /dev/null
+    in_libvirtd "umount $TINY_DIR; rmdir $TINY_DIR" 2> /dev/null
     return 0
 }
 lab_on_exit cleanup
@@ -151,18 +157,17 @@ k Escape y; vd_wait_gone "Step 7 of 7" 5
 lab_virsh "$U" undefine vdwtaken > /dev/null 2>&1
 
 # ---- full pool: a tiny pool fills up between review and create ------------------------
-mkdir -p "$TINY_DIR" && mount -t tmpfs -o size=8m vdwtiny "$TINY_DIR" &&
+in_libvirtd "mkdir -p $TINY_DIR && mount -t tmpfs -o size=8m vdwtiny $TINY_DIR" &&
     lab_virsh "$U" pool-create-as "$TINY" dir --target "$TINY_DIR" > /dev/null
 walk vdwfull "$LAB_ISO" 64 6 "" v
 vd_check "full pool: the review shows the disk in the tiny pool" vd_has "vdwtiny/vdwfull.qcow2"
-dd if=/dev/zero of="$TINY_DIR/filler" bs=64k 2> /dev/null
-dd if=/dev/zero of="$TINY_DIR/filler2" bs=1k 2> /dev/null
+in_libvirtd "dd if=/dev/zero of=$TINY_DIR/filler bs=64k; dd if=/dev/zero of=$TINY_DIR/filler2 bs=1k" 2> /dev/null
 button 2
 vd_check "full pool: the wizard comes back with libvirt's reason" \
     eval 'vd_wait_for "Could not create volume vdwfull.qcow2" 30'
 tap_check "full pool: no domain, no volume" no_trace "$U" vdwfull "$TINY"
 k Escape y
-rm -f "$TINY_DIR/filler" "$TINY_DIR/filler2"
+
 
 # ---- bad CD image path: stopped on its page, inline -------------------------------------
 k n; page 1; vd_wait_gone "Reading what the host offers" 20
