@@ -589,6 +589,13 @@ cmd_new_container(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_clone(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_clone_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_help(struct ui_app *app, enum ui_cmd cmd)
 {
     app->help_open = true;
@@ -664,6 +671,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_QUIT] = cmd_quit,
     [UI_CMD_NEW_VM] = cmd_new_vm,
     [UI_CMD_NEW_CONTAINER] = cmd_new_container,
+    [UI_CMD_CLONE] = cmd_clone,
 };
 
 unsigned

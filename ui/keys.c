@@ -58,7 +58,8 @@ const char ui_default_keys[] =
     "columns = C\n"
     "undefine = U\n"
     "new-vm = n\n"
-    "new-container = N\n";
+    "new-container = N\n"
+    "clone = y\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {
     [UI_GROUP_MOVE] = N_("Moving around"),

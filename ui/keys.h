@@ -42,6 +42,7 @@ enum ui_group {
     _(COLUMNS,        "columns",        N_("Choose the columns of the domain list"), UI_GROUP_LIST) \
     _(PAUSE_TOGGLE,   "pause-resume",   N_("Pause a running domain, resume a paused one"), UI_GROUP_DOMAIN) \
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
+    _(CLONE,          "clone",          N_("Clone the virtual machine (new name, MACs, copied disks)"), UI_GROUP_DOMAIN) \
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(NEW_VM,         "new-vm",         N_("New virtual machine (wizard) on the selected host"), UI_GROUP_HOST) \
     _(NEW_CONTAINER,  "new-container",  N_("New container (wizard) on an lxc:// host"), UI_GROUP_HOST) \

@@ -15,6 +15,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "clone-vm.h"
 #include "create-vm.h"
 #include "osinfo.h"
 #include "plan-lxc.h"
@@ -850,6 +851,125 @@ test_busybox_tree(void)
     g_assert_cmpint(g_rmdir(tmp), ==, 0);
 }
 
+/* ---- clone ---- */
+
+static void
+test_clone_names(void)
+{
+    char *n;
+
+#define NAME(src, old, new, tgt, linked, want)                                 \
+    n = vd_clone_volume_name(src, old, new, tgt, linked);                      \
+    g_assert_cmpstr(n, ==, want);                                              \
+    g_free(n)
+    NAME("web.qcow2", "web", "web2", "vda", false, "web2.qcow2");
+    NAME("web-data.img", "web", "copy", "vdb", false, "copy-data.img");
+    NAME("web-data.img", "web", "copy", "vdb", true, "copy-data.qcow2");
+    NAME("disk0.raw", "web", "copy", "sda", false, "copy-sda.raw");
+    NAME("disk0", "web", "copy", "sda", false, "copy-sda");
+    NAME("disk0.raw", "web", "copy", "sda", true, "copy-sda.qcow2");
+#undef NAME
+}
+
+static void
+test_clone_xml(void)
+{
+    const char *src =
+        "<domain type='qemu'><name>web</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>"
+        "<memory unit='KiB'>65536</memory><os><type>hvm</type><nvram>/var/lib/nvram/web.fd</nvram></os>"
+        "<devices><interface type='network'><mac address='52:54:00:01:02:03'/><source network='default'/>"
+        "<target dev='vnet3'/></interface>"
+        "<graphics type='vnc' port='5907' autoport='no' listen='127.0.0.1'/></devices></domain>";
+    g_autofree char *err = NULL;
+    g_autofree char *xml = vd_clone_domain_xml(src, "web & <co>", &err);
+    xmlDocPtr doc;
+
+    g_assert_nonnull(xml);
+    doc = xmlReadMemory(xml, (int)strlen(xml), "c.xml", NULL, 0);
+    assert_xp(doc, "/domain/name", "web & <co>");
+    assert_xp(doc, "count(/domain/uuid)", "0");
+    assert_xp(doc, "count(//mac)", "0");
+    assert_xp(doc, "count(//interface/target)", "0");
+    assert_xp(doc, "/domain/devices/interface/source/@network", "default");
+    assert_xp(doc, "count(//graphics/@port)", "0");
+    assert_xp(doc, "//graphics/@autoport", "yes");
+    assert_xp(doc, "count(//nvram)", "0");
+    assert_xp(doc, "/domain/memory", "65536");
+    xmlXPathFreeContext(xp_ctx);
+    xp_ctx = NULL;
+    xmlFreeDoc(doc);
+    g_assert_null(vd_clone_domain_xml("<network/>", "x", &err));
+    g_assert_nonnull(err);
+}
+
+static void
+test_clone_transaction(void)
+{
+    const char *uri = "test:///default";
+    virConnectPtr keep = virConnectOpen(uri);
+    g_autoptr(vd_plan_vm) p = vd_plan_vm_new();
+    g_autofree char *msg = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(vd_host_facts) f = NULL;
+    const struct vd_fact_pool *pool;
+
+    g_assert_nonnull(keep);
+    p->name = g_strdup("vdwsrc");
+    p->memory_mib = 64;
+    p->disk_pool = g_strdup("default-pool");
+    p->disk_size_mib = 8;
+    p->start = false;
+    p->vnc = false;
+    g_assert_true(vd_create_vm_sync(uri, p, NULL, &msg, NULL));
+    g_clear_pointer(&msg, g_free);
+
+    g_assert_true(vd_clone_vm_sync(uri, "vdwsrc", "vdwcopy", false, &msg, NULL));
+    g_assert_cmpstr(msg, ==, "Cloned vdwsrc as vdwcopy");
+    g_clear_pointer(&msg, g_free);
+    g_assert_true(vd_clone_vm_sync(uri, "vdwsrc", "vdwlink", true, &msg, NULL));
+    g_assert_cmpstr(msg, ==, "Cloned vdwsrc as vdwlink (linked disks)");
+    f = vd_host_facts_fetch_sync(uri, &err);
+    pool = vd_host_facts_pool(f, "default-pool");
+    g_assert_true(vd_host_facts_has_domain(f, "vdwcopy"));
+    g_assert_true(vd_host_facts_has_domain(f, "vdwlink"));
+    g_assert_nonnull(vd_fact_pool_vol(pool, "vdwcopy.qcow2"));
+    g_assert_cmpuint(vd_fact_pool_vol(pool, "vdwcopy.qcow2")->capacity, ==, 8 << 20);
+    g_assert_nonnull(vd_fact_pool_vol(pool, "vdwlink.qcow2"));
+    {
+        virDomainPtr d = virDomainLookupByName(keep, "vdwcopy");
+        g_autofree char *x = virDomainGetXMLDesc(d, 0);
+        g_assert_nonnull(strstr(x, "volume='vdwcopy.qcow2'"));
+        virDomainFree(d);
+    }
+    /* new MACs */
+    {
+        const char *names[] = { "vdwsrc", "vdwcopy", "vdwlink" };
+        char *macs[3];
+        for (int i = 0; i < 3; i++) {
+            virDomainPtr d = virDomainLookupByName(keep, names[i]);
+            g_autofree char *x = virDomainGetXMLDesc(d, 0);
+            const char *m = strstr(x, "<mac address='");
+            g_assert_nonnull(m);
+            macs[i] = g_strndup(m + 14, 17);
+            virDomainFree(d);
+        }
+        g_assert_cmpstr(macs[0], !=, macs[1]);
+        g_assert_cmpstr(macs[0], !=, macs[2]);
+        g_assert_cmpstr(macs[1], !=, macs[2]);
+        for (int i = 0; i < 3; i++)
+            g_free(macs[i]);
+    }
+
+    /* the name is taken; a running source is refused; a disk outside pools */
+    g_clear_pointer(&msg, g_free);
+    g_assert_false(vd_clone_vm_sync(uri, "vdwsrc", "vdwcopy", false, &msg, NULL));
+    g_assert_nonnull(strstr(msg, "already exists"));
+    g_clear_pointer(&msg, g_free);
+    g_assert_false(vd_clone_vm_sync(uri, "test", "vdwtest2", false, &msg, NULL));
+    g_assert_nonnull(strstr(msg, "running guest"));
+    virConnectClose(keep);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -865,5 +985,8 @@ main(int argc, char **argv)
     g_test_add_func("/plan/lxc-xml", test_lxc_xml);
     g_test_add_func("/plan/lxc-validation", test_lxc_validation);
     g_test_add_func("/plan/busybox-tree", test_busybox_tree);
+    g_test_add_func("/clone/names", test_clone_names);
+    g_test_add_func("/clone/xml", test_clone_xml);
+    g_test_add_func("/clone/transaction", test_clone_transaction);
     return g_test_run();
 }
