@@ -393,6 +393,7 @@ ui_wizard_lxc_open(struct ui_app *app)
     build(w);
     request_facts(w);
     refresh_form(w);
+    ui_dialog_focus_field(w->d, "name");
     ui_app_open_dialog(app, w->d);
     lw_unref(w);
 }

@@ -1018,6 +1018,8 @@ ui_wizard_vm_open(struct ui_app *app)
     request_facts(w);
     refresh_form(w);
     ui_dialog_go_page(w->d, 0);
+    /* the host is the selected one: start at the name */
+    ui_dialog_focus_field(w->d, "name");
     ui_app_open_dialog(app, w->d);
     wiz_unref(w);
 }

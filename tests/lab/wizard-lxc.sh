@@ -47,7 +47,7 @@ vd_wait_host 1 connected 20
 # ---- walk and create -------------------------------------------------------------
 k N; page 1
 vd_wait_gone "Reading what the host offers" 20
-k Tab; t vdwct1
+t vdwct1
 vd_check "the root directory follows the name" vd_wait_for "$FS/vdwct1" 5
 k Enter; page 2
 k C-u; t 48m
@@ -93,7 +93,7 @@ fi
 # ---- a start failure is undone: no container, no tree --------------------------------
 k N; page 1
 vd_wait_gone "Reading what the host offers" 20
-k Tab; t vdwct2; k Tab Tab Tab C-u; t /bin/nonexistent-init
+t vdwct2; k Tab Tab Tab C-u; t /bin/nonexistent-init
 k Enter; page 2; k Enter; page 3; k Tab Enter
 vd_check "start failure: the wizard comes back with libvirt's message" \
     eval 'vd_wait_for "Could not start vdwct2" 60 && vd_has "Step 3 of 3"'
@@ -104,7 +104,7 @@ k Escape y
 # ---- inline checks -----------------------------------------------------------------
 k N; page 1
 vd_wait_gone "Reading what the host offers" 20
-k Tab; t vdwct1
+t vdwct1
 vd_check "a name in use is refused inline" vd_wait_for "A domain named vdwct1 already exists" 5
 k C-u; t vdwct3; k Tab Tab C-u; t /etc
 vd_check "a non-empty directory for a new tree is refused" vd_wait_for "exists and is not empty" 5

@@ -68,7 +68,7 @@ walk() {
     local name=$1 iso=$2 mem=$3 size=$4 rawfull=$5 pool=$6
     k n; page 1 || return 1
     vd_wait_gone "Reading what the host offers" 20 || return 1
-    k Tab; t "$name"; k NPage; page 2 || return 1
+    t "$name"; k NPage; page 2 || return 1
     # install: "CD image by path" from the list
     k Enter; k Down Down Enter; k Tab; t "$iso"; k NPage; page 3 || return 1
     # 1 vCPU, memory and a maximum a bit above it
@@ -171,7 +171,7 @@ k Escape y
 
 # ---- bad CD image path: stopped on its page, inline -------------------------------------
 k n; page 1; vd_wait_gone "Reading what the host offers" 20
-k Tab; t vdwbad; k NPage; page 2
+t vdwbad; k NPage; page 2
 k Enter; k Down Down Enter; k Tab; t "$LAB_IMAGES/vdw-missing.iso"; k NPage
 vd_check "bad ISO path: the install page says so and stays" \
     eval 'vd_wait_for "No such file on the host" 5 && vd_has "Step 2 of 7"'
@@ -234,7 +234,7 @@ k Escape y
 
 # ---- Esc asks before discarding ---------------------------------------------------------
 k n; page 1
-k Tab; t vdwx; k Escape
+t vdwx; k Escape
 vd_check "Esc asks before discarding the answers" vd_wait_for "Discard everything entered here?" 5
 k n
 vd_check "any other key keeps them" eval 'vd_wait_gone "Discard everything" 5 && vd_has "vdwx"'
