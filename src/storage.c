@@ -17,7 +17,7 @@
 #include "conn-task.h"
 #include "storage.h"
 
-#define STREAM_BUF (4u << 20)   /* 4 MiB per stream packet */
+#define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: measured faster than 4 MiB */
 #define USERS_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 /* ---- snapshots ---------------------------------------------------------- */
