@@ -12,6 +12,7 @@
 #include <libxml/xpath.h>
 
 #include "vol-xml.h"
+#include "pool-xml.h"
 
 /* ---- helpers ---- */
 
@@ -240,6 +241,178 @@ test_size_format(void)
     }
 }
 
+
+/* ---- pools ---- */
+
+static struct doc
+pool_doc(const struct vd_pool_plan *p, const char *type)
+{
+    g_autofree char *err = NULL;
+    g_autofree char *xml = vd_pool_xml(p, &err);
+    if (!xml)
+        g_error("%s pool: %s", type, err);
+    validate(xml, "storagepool");
+    struct doc d;
+    doc_open(&d, xml);
+    ASSERT_XP(&d, "/pool/@type", type);
+    ASSERT_XP(&d, "/pool/name", p->name);
+    return d;
+}
+
+static void
+test_pool_dir(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_DIR, .name = "vdstp", .target = "/var/tmp/vdstp" };
+    struct doc d = pool_doc(&p, "dir");
+    ASSERT_XP(&d, "/pool/target/path", "/var/tmp/vdstp");
+    g_assert_cmpint(xcount(&d, "/pool/source"), ==, 0);
+    doc_close(&d);
+}
+
+static void
+test_pool_fs(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_FS, .name = "fs1", .target = "/mnt/fs1", .devices = "/dev/sdb1",
+                              .format = "xfs" };
+    struct doc d = pool_doc(&p, "fs");
+    ASSERT_XP(&d, "/pool/source/device/@path", "/dev/sdb1");
+    ASSERT_XP(&d, "/pool/source/format/@type", "xfs");
+    ASSERT_XP(&d, "/pool/target/path", "/mnt/fs1");
+    doc_close(&d);
+    p.format = NULL;   /* default: auto */
+    d = pool_doc(&p, "fs");
+    ASSERT_XP(&d, "/pool/source/format/@type", "auto");
+    doc_close(&d);
+}
+
+static void
+test_pool_netfs(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_NETFS, .name = "nfs", .target = "/var/lib/libvirt/nfs",
+                              .host = "nfs.example.org", .source_dir = "/srv/nfs/images" };
+    struct doc d = pool_doc(&p, "netfs");
+    ASSERT_XP(&d, "/pool/source/host/@name", "nfs.example.org");
+    ASSERT_XP(&d, "/pool/source/dir/@path", "/srv/nfs/images");
+    ASSERT_XP(&d, "/pool/source/format/@type", "nfs");
+    ASSERT_XP(&d, "/pool/target/path", "/var/lib/libvirt/nfs");
+    doc_close(&d);
+    p.host = "192.168.1.10";
+    p.format = "glusterfs";
+    d = pool_doc(&p, "netfs");
+    ASSERT_XP(&d, "/pool/source/host/@name", "192.168.1.10");
+    ASSERT_XP(&d, "/pool/source/format/@type", "glusterfs");
+    doc_close(&d);
+}
+
+static void
+test_pool_logical(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_LOGICAL, .name = "lvm", .source_name = "vg_vms",
+                              .devices = "/dev/sdb, /dev/sdc", .target = "/dev/vg_vms" };
+    struct doc d = pool_doc(&p, "logical");
+    ASSERT_XP(&d, "/pool/source/name", "vg_vms");
+    g_assert_cmpint(xcount(&d, "/pool/source/device"), ==, 2);
+    ASSERT_XP(&d, "/pool/source/device[1]/@path", "/dev/sdb");
+    ASSERT_XP(&d, "/pool/source/device[2]/@path", "/dev/sdc");
+    ASSERT_XP(&d, "/pool/source/format/@type", "lvm2");
+    ASSERT_XP(&d, "/pool/target/path", "/dev/vg_vms");
+    doc_close(&d);
+    p.devices = NULL;  /* an existing VG */
+    p.target = NULL;
+    d = pool_doc(&p, "logical");
+    g_assert_cmpint(xcount(&d, "/pool/source/device"), ==, 0);
+    ASSERT_XP(&d, "/pool/target/path", "/dev/vg_vms");
+    doc_close(&d);
+}
+
+static void
+test_pool_iscsi(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_ISCSI, .name = "san", .host = "san.example.org",
+                              .iqn = "iqn.2004-04.com.example:storage.disk1", .target = "/dev/disk/by-path",
+                              .initiator = "iqn.2020-01.org.example:host1" };
+    struct doc d = pool_doc(&p, "iscsi");
+    ASSERT_XP(&d, "/pool/source/host/@name", "san.example.org");
+    ASSERT_XP(&d, "/pool/source/device/@path", "iqn.2004-04.com.example:storage.disk1");
+    ASSERT_XP(&d, "/pool/source/initiator/iqn/@name", "iqn.2020-01.org.example:host1");
+    ASSERT_XP(&d, "/pool/target/path", "/dev/disk/by-path");
+    doc_close(&d);
+}
+
+static void
+test_pool_zfs(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_ZFS, .name = "tank", .source_name = "tank",
+                              .devices = "/dev/sdb" };
+    struct doc d = pool_doc(&p, "zfs");
+    ASSERT_XP(&d, "/pool/source/name", "tank");
+    ASSERT_XP(&d, "/pool/source/device/@path", "/dev/sdb");
+    g_assert_cmpint(xcount(&d, "/pool/target"), ==, 0);
+    doc_close(&d);
+}
+
+static void
+test_pool_disk(void)
+{
+    struct vd_pool_plan p = { .type = VD_POOL_DISK, .name = "sdb", .devices = "/dev/sdb", .target = "/dev",
+                              .format = "dos" };
+    struct doc d = pool_doc(&p, "disk");
+    ASSERT_XP(&d, "/pool/source/device/@path", "/dev/sdb");
+    ASSERT_XP(&d, "/pool/source/format/@type", "dos");
+    ASSERT_XP(&d, "/pool/target/path", "/dev");
+    doc_close(&d);
+}
+
+static void
+test_pool_invalid(void)
+{
+    struct vd_pool_plan bad[] = {
+        { .type = VD_POOL_DIR, .name = "", .target = "/x" },
+        { .type = VD_POOL_DIR, .name = "a/b", .target = "/x" },
+        { .type = VD_POOL_DIR, .name = "x\033]0;t\007", .target = "/x" },
+        { .type = VD_POOL_DIR, .name = "p" },
+        { .type = VD_POOL_DIR, .name = "p", .target = "relative/dir" },
+        { .type = VD_POOL_FS, .name = "p", .target = "/m" },
+        { .type = VD_POOL_FS, .name = "p", .target = "/m", .devices = "/dev/a /dev/b" },
+        { .type = VD_POOL_FS, .name = "p", .target = "/m", .devices = "/dev/a", .format = "ntfs3g" },
+        { .type = VD_POOL_NETFS, .name = "p", .target = "/m", .source_dir = "/e" },
+        { .type = VD_POOL_NETFS, .name = "p", .target = "/m", .host = "bad host!", .source_dir = "/e" },
+        { .type = VD_POOL_NETFS, .name = "p", .target = "/m", .host = "h", .source_dir = "e" },
+        { .type = VD_POOL_LOGICAL, .name = "p" },
+        { .type = VD_POOL_LOGICAL, .name = "p", .source_name = "vg name" },
+        { .type = VD_POOL_LOGICAL, .name = "p", .source_name = "vg", .devices = "sdb" },
+        { .type = VD_POOL_ISCSI, .name = "p", .host = "h" },
+        { .type = VD_POOL_ISCSI, .name = "p", .host = "h", .iqn = "not-an-iqn" },
+        { .type = VD_POOL_ISCSI, .name = "p", .host = "h", .iqn = "iqn.2004-04.com.x:d", .initiator = "x" },
+        { .type = VD_POOL_ZFS, .name = "p" },
+        { .type = VD_POOL_ZFS, .name = "p", .source_name = "/tank" },
+        { .type = VD_POOL_ZFS, .name = "p", .source_name = "tank", .devices = "/dev/a /dev/b" },
+        { .type = VD_POOL_DISK, .name = "p" },
+        { .type = VD_POOL_DISK, .name = "p", .devices = "/dev/sdb", .format = "mac" },
+        { .type = VD_POOL_TYPE_LAST, .name = "p" },
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *err = NULL;
+        g_autofree char *xml = vd_pool_xml(&bad[i], &err);
+        if (xml)
+            g_error("case %u accepted:\n%s", i, xml);
+        g_assert_nonnull(err);
+    }
+}
+
+static void
+test_pool_types(void)
+{
+    for (unsigned t = 0; t < VD_POOL_TYPE_LAST; t++) {
+        enum vd_pool_type back;
+        g_assert_true(vd_pool_type_parse(vd_pool_type_name(t), &back));
+        g_assert_cmpint(back, ==, t);
+        g_assert_cmpuint(vd_pool_type_required(t) & ~vd_pool_type_fields(t), ==, 0);
+        g_assert_cmpstr(vd_pool_type_label(t), !=, "");
+    }
+    g_assert_false(vd_pool_type_parse("rbd2", &(enum vd_pool_type){ 0 }));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +423,15 @@ main(int argc, char **argv)
     g_test_add_func("/vol-xml/backing", test_vol_backing);
     g_test_add_func("/vol-xml/escaping", test_vol_escaping);
     g_test_add_func("/vol-xml/invalid", test_vol_invalid);
+    g_test_add_func("/pool-xml/dir", test_pool_dir);
+    g_test_add_func("/pool-xml/fs", test_pool_fs);
+    g_test_add_func("/pool-xml/netfs", test_pool_netfs);
+    g_test_add_func("/pool-xml/logical", test_pool_logical);
+    g_test_add_func("/pool-xml/iscsi", test_pool_iscsi);
+    g_test_add_func("/pool-xml/zfs", test_pool_zfs);
+    g_test_add_func("/pool-xml/disk", test_pool_disk);
+    g_test_add_func("/pool-xml/invalid", test_pool_invalid);
+    g_test_add_func("/pool-xml/types", test_pool_types);
     g_test_add_func("/size/parse", test_size_parse);
     g_test_add_func("/size/format", test_size_format);
     return g_test_run();
