@@ -48,6 +48,14 @@ help_lines(const struct ui_app *app)
             add_line(lines, b, ui_keymap_keys_text(app->keymap, b), ui_binding_help(b), VD_C_NORMAL);
         }
     }
+    for (const struct ui_help_entry *e = ui_storage_help; e->text; e++) {
+        if (!e->keys) {
+            add_line(lines, -1, NULL, "", VD_C_NORMAL);
+            add_line(lines, -1, NULL, _(e->text), VD_C_HELP_GROUP);
+        } else {
+            add_line(lines, UI_BIND_LAST, g_strdup(e->keys), _(e->text), VD_C_NORMAL);
+        }
+    }
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL,
              _("Keys are set in the [keys] section of the configuration file, by name: force-off = F9 D"),
