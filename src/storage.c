@@ -101,6 +101,13 @@ vd_pool_state_label(enum vd_pool_state s)
     return "?";
 }
 
+const char *
+vd_pool_state_id(enum vd_pool_state s)
+{
+    static const char *const ids[] = { "inactive", "building", "active", "degraded", "inaccessible" };
+    return (unsigned)s < G_N_ELEMENTS(ids) ? ids[s] : "-";
+}
+
 static void
 add_names(GPtrArray *names, const struct vd_volume *v)
 {
@@ -874,6 +881,25 @@ do_pool_op(virConnectPtr vc, struct vd_task *t, struct act *a)
             else
                 vd_task_set_message(t, _("Pool %s stopped"), name);
             break;
+        }
+        if (a->op == VD_POOL_DELETE_STORAGE) {
+            /* the directory goes only when empty: its volumes first */
+            if (active != 1 && virStoragePoolCreate(p, 0) == 0)
+                active = 1;
+            virStorageVolPtr *vols = NULL;
+            int nv = active == 1 ? virStoragePoolListAllVolumes(p, &vols, 0) : 0;
+            bool failed = false;
+            for (int i = 0; i < nv; i++) {
+                if (!failed && virStorageVolDelete(vols[i], 0) < 0) {
+                    g_autofree char *vn = vd_sanitize(virStorageVolGetName(vols[i]));
+                    vd_task_fail_libvirt(t, _("Could not delete volume %s of pool %s"), vn, name);
+                    failed = true;
+                }
+                virStorageVolFree(vols[i]);
+            }
+            free(vols);
+            if (failed)
+                break;
         }
         if (active == 1 && virStoragePoolDestroy(p) < 0) {
             vd_task_fail_libvirt(t, _("Could not stop pool %s"), name);

@@ -62,6 +62,7 @@ struct vd_storage_snap {
 struct vd_storage_snap *vd_storage_snap_ref(struct vd_storage_snap *s);
 void vd_storage_snap_unref(struct vd_storage_snap *s);
 const char *vd_pool_state_label(enum vd_pool_state s);   /* translated */
+const char *vd_pool_state_id(enum vd_pool_state s);      /* "active", "inactive"... (--dump) */
 /* Names of the domains using any volume of the pool (", "-joined, caller
  * frees), NULL when none. */
 char *vd_pool_users(const struct vd_pool *p);
