@@ -1,0 +1,193 @@
+#!/bin/bash
+# virtdeck - SPDX-License-Identifier: GPL-2.0-or-later
+# Lab UI scenario (TAP): the storage view (b), locally and over qemu+ssh.
+# Creates a dir pool vdstp under /var/tmp, a qcow2 volume, resizes it,
+# uploads a qcow2 file of a few MiB and downloads it back byte-identical
+# (sha256), refuses to delete a volume a domain uses, deletes the volume and
+# the pool. Every step is checked on the screen AND with virsh.
+# Needs root, the lab (tests/lab/lab.sh), tmux, qemu-img and qemu-io.
+# shellcheck source=tests/lab/lib.sh disable=SC2016  # checks are eval'd in single quotes
+. "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || tap_skip_all "lab tests need root"
+command -v virsh > /dev/null || tap_skip_all "virsh is not installed"
+command -v qemu-io > /dev/null || tap_skip_all "qemu-io is not installed (qemu-utils)"
+vd_init
+
+POOL=vdstp
+POOL_DIR=/var/tmp/vdstp
+VOL=vdstv.qcow2
+
+tap_plan 39
+
+lab_up || tap_bail "lab up failed"
+
+remove_pool() {
+    local uri=$1
+    lab_virsh "$uri" vol-delete --pool "$POOL" "$VOL" > /dev/null 2>&1
+    lab_virsh "$uri" pool-destroy "$POOL" > /dev/null 2>&1
+    lab_virsh "$uri" pool-undefine "$POOL" > /dev/null 2>&1
+    rm -rf "$POOL_DIR"
+}
+cleanup() { remove_pool "$LAB_URI"; }
+lab_on_exit cleanup
+cleanup
+
+# a qcow2 image with 3 MiB of data: a file of a few MiB
+SRC=$VD_TMP/upload.qcow2
+qemu-img create -q -f qcow2 "$SRC" 96M
+qemu-io -f qcow2 -c "write -P 0x5a 0 2M" -c "write -P 0xa5 40M 1M" "$SRC" > /dev/null
+SRC_SUM=$(sha256sum < "$SRC")
+
+# the detail line under the pools names the selected pool: "vdstp: dir pool at ..."
+pool_selected() { vd_screen | grep -qE "^ $1: "; }
+select_pool() {
+    local i
+    vd_keys g
+    for i in $(seq 30); do
+        pool_selected "$1" && return 0
+        vd_keys j
+        sleep 0.1
+    done
+    pool_selected "$1"
+}
+# a row of the volumes table
+vol_row() { vd_screen | grep -E "^ $1 " | head -n1; }
+vol_row_has() { vol_row "$1" | grep -qF -- "$2"; }
+wait_vol_row() { _vd_poll "$VD_TIMEOUT" vol_row_has "$1" "$2"; }
+no_vol_row() { [ -z "$(vol_row "$1")" ]; }
+pool_row() { vd_screen | grep -E "^ $1 +dir " | head -n1; }
+pool_active() { pool_row "$POOL" | grep -q " active "; }
+no_pool_row() { [ -z "$(pool_row "$POOL")" ]; }
+# clear a text field and type
+field() { vd_keys C-u; vd_type "$1"; }
+
+virsh_pool_state() { lab_virsh "$1" pool-info "$POOL" 2> /dev/null | sed -n 's/^State: *//p'; }
+virsh_vol_cap() { lab_virsh "$1" vol-info --bytes --pool "$POOL" "$VOL" 2> /dev/null | sed -n 's/^Capacity: *\([0-9]*\).*/\1/p'; }
+virsh_vol_format() { lab_virsh "$1" vol-dumpxml --pool "$POOL" "$VOL" 2> /dev/null | sed -n "s/.*<format type='\([^']*\)'.*/\1/p" | head -n1; }
+wait_virsh() {   # CMD... until it succeeds (20 s)
+    local i
+    for i in $(seq 100); do "$@" && return 0; sleep 0.2; done
+    return 1
+}
+cap_is() { [ "$(virsh_vol_cap "$1")" = "$2" ]; }
+pool_gone() { ! lab_virsh "$1" pool-info "$POOL" > /dev/null 2>&1; }
+vol_gone() { ! lab_virsh "$1" vol-info --pool "$POOL" "$VOL" > /dev/null 2>&1; }
+
+run_round() {
+    local uri=$1 where=$2 delete_storage=$3
+    remove_pool "$uri"
+    vd_start 100 30 -c "$uri"
+    vd_check "$where: host connected" vd_wait_host 1 connected 30
+    vd_keys b
+    vd_check "$where: b opens the storage view with the default pool" \
+        eval 'vd_wait_for "Storage of" && vd_wait_for " default "'
+
+    # ---- pool ----
+    vd_keys n
+    vd_wait_for "New storage pool"
+    vd_type "$POOL"
+    vd_keys Enter
+    vd_wait_for "New pool $POOL: Directory"
+    field "$POOL_DIR"
+    vd_check "$where: the form previews the pool XML" vd_wait_for "<path>$POOL_DIR"
+    vd_keys Enter
+    vd_check "$where: pool created: virsh says running, the screen lists it active" \
+        eval 'wait_virsh eval "[ \"\$(virsh_pool_state $uri)\" = running ]" &&
+              vd_wait_for "Pool $POOL created and started" && _vd_poll 10 pool_active'
+    vd_check "$where: $POOL_DIR exists (built)" test -d "$POOL_DIR"
+
+    # ---- volume ----
+    vd_check "$where: the pool can be selected" select_pool "$POOL"
+    vd_keys Tab n
+    vd_wait_for "New volume in pool $POOL"
+    vd_type "$VOL"
+    vd_keys Tab Tab
+    field 64M
+    vd_keys Enter
+    vd_check "$where: qcow2 volume of 64 MiB: virsh vol-info and the screen" \
+        eval 'wait_virsh cap_is "$uri" 67108864 && [ "$(virsh_vol_format "$uri")" = qcow2 ] &&
+              wait_vol_row "$VOL" "qcow2"'
+
+    vd_keys r
+    vd_wait_for "Resize $VOL"
+    field 128M
+    vd_keys Enter
+    vd_check "$where: resized to 128 MiB: virsh vol-info and the screen" \
+        eval 'wait_virsh cap_is "$uri" 134217728 && vd_wait_for "Volume $VOL resized to 128 MiB" &&
+              wait_vol_row "$VOL" "128M"'
+
+    # ---- upload and download ----
+    vd_keys u
+    vd_wait_for "Upload a file into $VOL"
+    field "$SRC"
+    vd_keys Enter
+    vd_check "$where: upload finished (status line)" vd_wait_for "Uploaded $SRC into $VOL" 60
+    vd_check "$where: virsh sees the uploaded qcow2 image (96 MiB, qcow2)" \
+        eval 'wait_virsh cap_is "$uri" 100663296 && [ "$(virsh_vol_format "$uri")" = qcow2 ] &&
+              wait_vol_row "$VOL" "96M"'
+    local dst=$VD_TMP/download-$where.qcow2
+    rm -f "$dst"
+    vd_keys w
+    vd_wait_for "Download $VOL to a file"
+    field "$dst"
+    vd_keys Enter
+    vd_check "$where: download finished (status line)" vd_wait_for "Downloaded $VOL into $dst" 60
+    vd_check "$where: downloaded file is byte-identical (sha256)" \
+        eval '[ "$(sha256sum < "$dst")" = "$SRC_SUM" ]'
+
+    # ---- delete the volume ----
+    vd_keys D
+    vd_check "$where: D asks to delete the volume" vd_wait_for "Delete volume $VOL?"
+    vd_keys y
+    vd_check "$where: volume deleted: gone in virsh and on the screen" \
+        eval 'wait_virsh vol_gone "$uri" && vd_wait_for "Volume $VOL deleted" && _vd_poll 10 no_vol_row "$VOL"'
+
+    # ---- delete the pool ----
+    vd_keys Tab D
+    vd_wait_for "Delete pool $POOL?"
+    if [ "$delete_storage" = yes ]; then
+        vd_keys Tab Space y
+        vd_check "$where: a second question before deleting the directory" vd_wait_for "Really delete directory $POOL_DIR"
+        vd_keys y
+        vd_check "$where: pool and directory deleted: virsh pool-list, the screen, the file system" \
+            eval 'wait_virsh pool_gone "$uri" && vd_wait_for "Pool $POOL and its storage deleted" &&
+                  _vd_poll 10 no_pool_row && [ ! -e "$POOL_DIR" ]'
+    else
+        vd_keys y
+        vd_check "$where: pool deleted: virsh pool-list and the screen; its directory is kept" \
+            eval 'wait_virsh pool_gone "$uri" && vd_wait_for "Pool $POOL deleted" && _vd_poll 10 no_pool_row &&
+                  [ -d "$POOL_DIR" ]'
+    fi
+    vd_check "$where: virsh pool-list --all no longer lists $POOL" \
+        eval '! lab_virsh "$uri" pool-list --all --name | grep -qx "$POOL"'
+}
+
+# ---- a volume in use: refused, with the domain's name ----
+in_use_round() {
+    local uri=$1 where=$2
+    vd_check "$where: the default pool can be selected" select_pool default
+    vd_keys Tab
+    vd_check "$where: the volumes table shows vdlab1.qcow2 used by vdlab1" \
+        eval 'vol_row vdlab1.qcow2 | grep -q vdlab1'
+    # move the cursor there: rows are sorted by name, count them from the top
+    local n i
+    n=$(vd_screen | sed -n '/^ Volume /,$p' | grep -nE "^ vdlab1.qcow2 " | cut -d: -f1)
+    vd_keys g
+    for i in $(seq 3 "$n"); do vd_keys j; done
+    vd_keys D
+    vd_check "$where: D on a volume in use is refused, naming the domain" \
+        vd_wait_for "Volume vdlab1.qcow2 is in use by vdlab1: not deleted"
+    vd_check "$where: virsh still has vdlab1.qcow2" lab_virsh "$uri" vol-info --pool default vdlab1.qcow2
+    vd_keys Tab
+}
+
+run_round "$LAB_URI" local no
+in_use_round "$LAB_URI" local
+vd_keys q
+vd_check "local: q closes the view, q quits with status 0" eval 'vd_wait_gone "Storage of" && vd_keys q && vd_wait_for "VIRTDECK-EXITED 0"'
+
+run_round "$LAB_SSH_URI" ssh yes
+vd_check "ssh: the screen still answers (q, q: exit 0)" eval 'vd_keys q && vd_keys q && vd_wait_for "VIRTDECK-EXITED 0"'
+
+tap_done
