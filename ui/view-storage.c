@@ -421,13 +421,21 @@ pool_preview(struct ui_dialog *d, struct form *f)
         }
         g_string_append_c(flat, *c);
     }
-    const int w = 66;
+    /* lines of at most w bytes, broken after a tag where possible */
+    const int w = 68;
     const char *c = flat->str;
     for (int i = 0; i < PREVIEW_LINES; i++) {
         char id[16];
         g_snprintf(id, sizeof id, "xml%d", i);
         struct ui_field *fl = ui_dialog_field(d, id);
         gsize n = MIN(strlen(c), (gsize)w);
+        if (n < strlen(c)) {
+            gsize cut = n;
+            while (cut > 0 && c[cut - 1] != '>')
+                cut--;
+            if (cut > 0)
+                n = cut;
+        }
         g_autofree char *line = g_strndup(c, n);
         c += n;
         if (i == PREVIEW_LINES - 1 && *c) {
