@@ -18,7 +18,7 @@ POOL=vdstp
 POOL_DIR=/var/tmp/vdstp
 VOL=vdstv.qcow2
 
-tap_plan 39
+tap_plan 47
 
 lab_up || tap_bail "lab up failed"
 
@@ -29,7 +29,11 @@ remove_pool() {
     lab_virsh "$uri" pool-undefine "$POOL" > /dev/null 2>&1
     rm -rf "$POOL_DIR"
 }
-cleanup() { remove_pool "$LAB_URI"; }
+cleanup() {
+    lab_virsh "$LAB_URI" destroy vdstdom > /dev/null 2>&1
+    lab_virsh "$LAB_URI" pool-undefine vdstp2 > /dev/null 2>&1
+    remove_pool "$LAB_URI"
+}
 lab_on_exit cleanup
 cleanup
 
@@ -74,6 +78,54 @@ cap_is() { [ "$(virsh_vol_cap "$1")" = "$2" ]; }
 pool_gone() { ! lab_virsh "$1" pool-info "$POOL" > /dev/null 2>&1; }
 vol_gone() { ! lab_virsh "$1" vol-info --pool "$POOL" "$VOL" > /dev/null 2>&1; }
 
+# ---- the volume as the disk of a running (paused) domain ----
+running_disk_round() {
+    local uri=$1
+    cat > "$VD_TMP/vdstdom.xml" << EOF
+<domain type='qemu'><name>vdstdom</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>
+<os><type arch='x86_64' machine='pc'>hvm</type></os>
+<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+<source file='$POOL_DIR/$VOL'/><target dev='vda' bus='virtio'/></disk></devices></domain>
+EOF
+    lab_virsh "$uri" create "$VD_TMP/vdstdom.xml" --paused > /dev/null
+    vd_keys F5
+    vd_check "local: F5 reads again: the volume is used by vdstdom" wait_vol_row "$VOL" vdstdom
+    vd_keys D
+    vd_check "local: D refuses to delete the disk of vdstdom, naming it" \
+        vd_wait_for "Volume $VOL is in use by vdstdom: not deleted"
+    vd_keys r
+    vd_wait_for "Resize $VOL"
+    field 160M
+    vd_keys Enter
+    vd_check "local: the disk of the running domain grows live: virsh domblkinfo says 160 MiB" \
+        eval 'vd_wait_for "Disk $VOL of running domain vdstdom grown to 160 MiB" &&
+              wait_virsh eval "lab_virsh $uri domblkinfo vdstdom vda | grep -qE \"^Capacity: +167772160\""'
+    vd_keys r
+    vd_wait_for "Resize $VOL"
+    field 100M
+    vd_keys Enter
+    vd_check "local: shrinking asks first" vd_wait_for "Shrink $VOL from 160 MiB to 100 MiB?"
+    vd_keys y
+    vd_check "local: a running domain's disk does not shrink" \
+        eval 'vd_wait_for "it can only grow" && cap_is "$uri" 167772160'
+    lab_virsh "$uri" destroy vdstdom > /dev/null
+}
+
+# ---- changes made by others: pool events ----
+events_round() {
+    local uri=$1
+    lab_virsh "$uri" vol-create-as "$POOL" vdstext.img 1M > /dev/null
+    lab_virsh "$uri" pool-refresh "$POOL" > /dev/null
+    vd_check "local: a volume made with virsh shows after the pool's refresh event" \
+        _vd_poll 10 eval '[ -n "$(vol_row vdstext.img)" ]'
+    lab_virsh "$uri" vol-delete --pool "$POOL" vdstext.img > /dev/null
+    lab_virsh "$uri" pool-define-as vdstp2 dir --target /var/tmp/vdstp2 > /dev/null
+    vd_check "local: a pool defined with virsh shows, inactive (lifecycle event)" \
+        _vd_poll 10 eval 'vd_screen | grep -qE "^ vdstp2 +dir +inactive "'
+    lab_virsh "$uri" pool-undefine vdstp2 > /dev/null
+    vd_check "local: and goes when undefined" _vd_poll 10 eval '! vd_screen | grep -qE "^ vdstp2 "'
+}
+
 run_round() {
     local uri=$1 where=$2 delete_storage=$3
     remove_pool "$uri"
@@ -116,6 +168,11 @@ run_round() {
     vd_check "$where: resized to 128 MiB: virsh vol-info and the screen" \
         eval 'wait_virsh cap_is "$uri" 134217728 && vd_wait_for "Volume $VOL resized to 128 MiB" &&
               wait_vol_row "$VOL" "128M"'
+
+    if [ "$where" = local ]; then
+        running_disk_round "$uri"
+        events_round "$uri"
+    fi
 
     # ---- upload and download ----
     vd_keys u
