@@ -27,7 +27,7 @@ check "the pool's line names its target" ui_wait_for "default-pool: dir pool at 
 
 ui_keys '?' G
 check "the help overlay lists the storage keys, grouped" \
-    eval 'ui_wait_for "Storage view: volumes" && ui_has "Upload a local file into the volume"'
+    eval 'ui_wait_for "Storage view: moving" && ui_has "Upload a local file into the volume"'
 ui_keys Escape
 
 # ---- a new pool: the type decides the fields ----
