@@ -219,6 +219,16 @@ font_ensure(void)
     g_once(&once, font_init, NULL);
 }
 
+/* without -mpopcnt the builtin calls libgcc; this is faster */
+static inline int
+popcount64(uint64_t v)
+{
+    v = v - ((v >> 1) & 0x5555555555555555ULL);
+    v = (v & 0x3333333333333333ULL) + ((v >> 2) & 0x3333333333333333ULL);
+    v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int)((v * 0x0101010101010101ULL) >> 56);
+}
+
 /* the 9th column of a glyph: blank, or a copy of the 8th for 0xC0-0xDF */
 static inline int
 col9_distance(int code, uint16_t col9)
@@ -226,11 +236,11 @@ col9_distance(int code, uint16_t col9)
     if (!col9)
         return 0;
     if (code >= 0xc0 && code <= 0xdf) {
-        int d = __builtin_popcount(col9 ^ font.col8[code]);
-        int z = __builtin_popcount(col9);
+        int d = popcount64(col9 ^ font.col8[code]);
+        int z = popcount64(col9);
         return d < z ? d : z;
     }
-    return __builtin_popcount(col9);
+    return popcount64(col9);
 }
 
 /* rows (bitmask of 16) that are ignored: a cursor drawn over the cell */
@@ -254,8 +264,7 @@ font_nearest(const struct bits *b, bool nine, uint16_t ignore, int *dist)
 
     for (int i = 0; i < 256; i++) {
         int c = font.order[i];
-        int d = __builtin_popcountll((font.lo[c] ^ b->lo) & mlo) +
-                __builtin_popcountll((font.hi[c] ^ b->hi) & mhi);
+        int d = popcount64((font.lo[c] ^ b->lo) & mlo) + popcount64((font.hi[c] ^ b->hi) & mhi);
         if (d >= bd)
             continue;
         if (nine)
@@ -271,7 +280,7 @@ font_nearest(const struct bits *b, bool nine, uint16_t ignore, int *dist)
 
 /* ---- renderer state -------------------------------------------------------- */
 
-enum tstate { T_UNIFORM, T_MATCHED, T_TWO, T_MANY };
+enum tstate { T_UNIFORM, T_MATCHED, T_NEAR, T_TWO, T_MANY };
 
 struct tcell {
     uint8_t state;              /* enum tstate */
@@ -308,6 +317,8 @@ struct vd_cr {
     int sub_w, sub_h;           /* samples per cell */
     int pic_col, pic_row, pic_cols, pic_rows;
     int content_cols, content_rows, pan_x, pan_y;
+    uint32_t *colsum, *samp;    /* scratch of draw_image_cells() */
+    int scratch_n, samp_n;
     int *xs, *ys;               /* image modes: sample boundaries of the visible
                                  * picture, pic_cols * sub_w + 1 and
                                  * pic_rows * sub_h + 1 entries (pixels) */
@@ -334,6 +345,8 @@ vd_cr_free(struct vd_cr *r)
     g_free(r->tc);
     g_free(r->xs);
     g_free(r->ys);
+    g_free(r->colsum);
+    g_free(r->samp);
     g_free(r);
 }
 
@@ -479,34 +492,53 @@ quad_cell(enum vd_cr_colors colors, const uint32_t s[4])
         return c;
     }
 
-    /* best split into two groups (bit 3 always in group B) */
-    int best_err = -1;
-    uint32_t ca = 0, cb = 0;
+    /* best split into two groups (bit 3 always in group B): the squared
+     * error is sum|x|^2 - |SA|^2/na - |SB|^2/nb, so maximise the last two
+     * terms (times 12 to stay in integers) */
+    int ch[4][3], tot[3] = { 0, 0, 0 };
+    for (int i = 0; i < 4; i++) {
+        ch[i][0] = red(s[i]);
+        ch[i][1] = green(s[i]);
+        ch[i][2] = blue(s[i]);
+        for (int k = 0; k < 3; k++)
+            tot[k] += ch[i][k];
+    }
+    static const int twelfth[5] = { 0, 12, 6, 4, 3 };
+    int64_t best = -1;
     for (unsigned m = 0; m < 8; m++) {
-        int na = 0, nb = 0, sa[3] = { 0 }, sb[3] = { 0 };
-        for (int i = 0; i < 4; i++) {
-            int *acc = (m >> i) & 1 ? sa : sb;
-            *((m >> i) & 1 ? &na : &nb) += 1;
-            acc[0] += red(s[i]);
-            acc[1] += green(s[i]);
-            acc[2] += blue(s[i]);
+        int na = 0, sa[3] = { 0, 0, 0 };
+        for (int i = 0; i < 3; i++)
+            if (m >> i & 1) {
+                na++;
+                sa[0] += ch[i][0];
+                sa[1] += ch[i][1];
+                sa[2] += ch[i][2];
+            }
+        int64_t qa = 0, qb = 0;
+        for (int k = 0; k < 3; k++) {
+            qa += (int64_t)sa[k] * sa[k];
+            qb += (int64_t)(tot[k] - sa[k]) * (tot[k] - sa[k]);
         }
-        uint32_t ma = 0, mb;
-        if (na)
-            ma = (uint32_t)((sa[0] + na / 2) / na) << 16 | (uint32_t)((sa[1] + na / 2) / na) << 8 |
-                 (uint32_t)((sa[2] + na / 2) / na);
-        mb = (uint32_t)((sb[0] + nb / 2) / nb) << 16 | (uint32_t)((sb[1] + nb / 2) / nb) << 8 |
-             (uint32_t)((sb[2] + nb / 2) / nb);
-        int err = 0;
-        for (int i = 0; i < 4; i++)
-            err += dist2(s[i], (m >> i) & 1 ? ma : mb);
-        if (best_err < 0 || err < best_err) {
-            best_err = err;
+        int64_t v = qa * twelfth[na] + qb * twelfth[4 - na];
+        if (v > best) {
+            best = v;
             mask = m;
-            ca = ma;
-            cb = mb;
         }
     }
+    int na = 0, sa[3] = { 0, 0, 0 };
+    for (int i = 0; i < 3; i++)
+        if (mask >> i & 1) {
+            na++;
+            for (int k = 0; k < 3; k++)
+                sa[k] += ch[i][k];
+        }
+    int nb = 4 - na;
+    uint32_t ca = 0, cb;
+    if (na)
+        ca = (uint32_t)((sa[0] + na / 2) / na) << 16 | (uint32_t)((sa[1] + na / 2) / na) << 8 |
+             (uint32_t)((sa[2] + na / 2) / na);
+    cb = (uint32_t)((tot[0] - sa[0] + nb / 2) / nb) << 16 | (uint32_t)((tot[1] - sa[1] + nb / 2) / nb) << 8 |
+         (uint32_t)((tot[2] - sa[2] + nb / 2) / nb);
     uint32_t fa = reduce(colors, ca), fb = reduce(colors, cb);
     if (!mask || fa == fb) {
         c.ch = ' ';
@@ -564,7 +596,7 @@ ascii_cell(enum vd_cr_colors colors, uint32_t s)
 /* ---- text cells -------------------------------------------------------------------- */
 
 static void
-decode_text_cell(const struct vd_fb *fb, int x0, int y0, int cw, struct tcell *t)
+decode_text_cell(const struct vd_fb *fb, int x0, int y0, int cw, bool exact_only, struct tcell *t)
 {
     struct bits b = { 0, 0, 0 };
     uint32_t c0 = pixel(fb, x0, y0), c1 = 0;
@@ -599,7 +631,7 @@ decode_text_cell(const struct vd_fb *fb, int x0, int y0, int cw, struct tcell *t
                 b.col9 |= (uint16_t)(1u << y);
             row >>= 1;
         }
-        ones += __builtin_popcount(row);
+        ones += popcount64(row);
         if (y < 8)
             b.lo |= (uint64_t)row << (8 * y);
         else
@@ -636,6 +668,14 @@ decode_text_cell(const struct vd_fb *fb, int x0, int y0, int cw, struct tcell *t
         }
     }
 
+    if (exact_only) {
+        t->state = T_TWO;
+        t->code = 0;
+        t->fg = fg;
+        t->bg = bg;
+        return;
+    }
+
     /* a cursor: full rows (foreground across the cell) in rows 11-15 */
     uint16_t full = 0;
     for (int y = 11; y < GLYPH_H; y++) {
@@ -663,6 +703,7 @@ decode_text_cell(const struct vd_fb *fb, int x0, int y0, int cw, struct tcell *t
         }
     }
     if (best >= 0 && bd <= HAMMING_MAX) {
+        t->state = T_NEAR;
         t->code = (uint8_t)best;
         t->fg = best_inv ? bg : fg;
         t->bg = best_inv ? fg : bg;
@@ -731,13 +772,6 @@ setup_image(struct vd_cr *r, const struct vd_fb *fb)
             r->xs[i] = (int)((int64_t)i * W / sx);
         for (int i = 0; i <= ny; i++)
             r->ys[i] = (int)((int64_t)i * H / sy);
-        /* scaling up: at least one pixel per sample */
-        for (int i = 0; i < nx; i++)
-            if (r->xs[i] >= r->xs[i + 1] && r->xs[i] < W)
-                r->xs[i + 1] = r->xs[i] + 1;
-        for (int i = 0; i < ny; i++)
-            if (r->ys[i] >= r->ys[i + 1] && r->ys[i] < H)
-                r->ys[i + 1] = r->ys[i] + 1;
     }
 }
 
@@ -749,25 +783,17 @@ box_end(const int *b, int i, int limit)
 }
 
 static struct vd_cell
-image_cell(const struct vd_cr *r, const struct vd_fb *fb, int prow, int pcol)
+image_cell(const struct vd_cr *r, const uint32_t *s0, const uint32_t *s1)
 {
-    int W = fb->width, H = fb->height;
-    const int *xs = r->xs + pcol * r->sub_w, *ys = r->ys + prow * r->sub_h;
-
     switch (r->eff) {
     case VD_CR_QUAD: {
-        uint32_t s[4];
-        for (int j = 0; j < 2; j++)
-            for (int i = 0; i < 2; i++)
-                s[j * 2 + i] = box_average(fb, xs[i], box_end(xs, i, W), ys[j], box_end(ys, j, H));
+        uint32_t s[4] = { s0[0], s0[1], s1[0], s1[1] };
         return quad_cell(r->colors, s);
     }
     case VD_CR_ASCII:
-        return ascii_cell(r->colors, box_average(fb, xs[0], box_end(xs, 0, W), ys[0], box_end(ys, 0, H)));
+        return ascii_cell(r->colors, s0[0]);
     default:
-        return half_cell(r->colors,
-                         box_average(fb, xs[0], box_end(xs, 0, W), ys[0], box_end(ys, 0, H)),
-                         box_average(fb, xs[0], box_end(xs, 0, W), ys[1], box_end(ys, 1, H)));
+        return half_cell(r->colors, s0[0], s1[0]);
     }
 }
 
@@ -786,6 +812,7 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
         }
         return c;
     case T_MATCHED:
+    case T_NEAR:
         c.ch = vd_cp437_unicode[t->code];
         if (r->colors != VD_CR_MONO) {
             c.fg = reduce(r->colors, t->fg);
@@ -807,8 +834,8 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
 
 /* ---- text grid detection ---------------------------------------------------------------- */
 
-/* exact matches among up to `want` glyph cells of a candidate grid, visiting
- * at most `budget` cells spread over the frame; *many: cells of 3+ colours */
+/* exact matches (a shifted grid often lands near some glyph) among up to `want` glyph cells of a candidate grid, visiting
+ * at most `budget` cells spread over the frame */
 static int
 gcd(int a, int b)
 {
@@ -821,13 +848,12 @@ gcd(int a, int b)
 }
 
 static int
-grid_score(const struct vd_fb *fb, int cw, int ox, int oy, int want, int budget,
-           int *glyphs, int *many)
+grid_score(const struct vd_fb *fb, int cw, int ox, int oy, int want, int budget, int beat, int *glyphs)
 {
     int tcols = (fb->width - ox) / cw, trows = (fb->height - oy) / GLYPH_H;
     int n = tcols * trows, score = 0;
 
-    *glyphs = *many = 0;
+    *glyphs = 0;
     if (tcols < 1 || trows < 1)
         return 0;
     /* a stride coprime with n walks the whole grid in a scattered order */
@@ -839,14 +865,14 @@ grid_score(const struct vd_fb *fb, int cw, int ox, int oy, int want, int budget,
     }
     for (int k = 0, i = 0; k < MIN(n, budget) && *glyphs < want; k++, i = (i + stride) % n) {
         struct tcell t;
-        decode_text_cell(fb, ox + (i % tcols) * cw, oy + (i / tcols) * GLYPH_H, cw, &t);
+        decode_text_cell(fb, ox + (i % tcols) * cw, oy + (i / tcols) * GLYPH_H, cw, true, &t);
         if (t.state == T_UNIFORM)
             continue;
         (*glyphs)++;
-        if (t.state == T_MANY)
-            (*many)++;
-        else if (t.state == T_MATCHED)
+        if (t.state == T_MATCHED)
             score++;
+        else if (2 * score - *glyphs + (want - *glyphs) <= beat)
+            break;              /* cannot beat the best grid any more */
     }
     return score;
 }
@@ -856,36 +882,33 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
 {
     int W = fb->width, H = fb->height;
     int best_cw = W % 9 == 0 && W % 8 != 0 ? 9 : (W == 720 ? 9 : 8), best_ox = 0, best_oy = 0;
-    int best = -1, glyphs, many;
+    int best = 0, glyphs;
 
+    /* the score of a grid: exact matches minus the glyph cells that did not
+     * match (a shifted grid cuts glyphs and matches little); 0 is the
+     * default grid's (blank frames, pictures) */
     /* the usual grids first: flush with the frame, then centred */
     const int natural[][3] = {
         { 9, 0, 0 }, { 8, 0, 0 }, { 9, (W % 9) / 2, (H % 16) / 2 }, { 8, (W % 8) / 2, (H % 16) / 2 },
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(natural); i++) {
-        int s = grid_score(fb, natural[i][0], natural[i][1], natural[i][2], 64, 4000, &glyphs, &many);
-        if (glyphs == 0 && best < 0 && W % natural[i][0] == 0 && H % GLYPH_H == 0) {
-            best = 0;
-            best_cw = natural[i][0];
-        }
-        if (glyphs && s * 1000 >= glyphs * TEXT_OK_PERMILLE && s > best) {
-            best = s;
+        int s = grid_score(fb, natural[i][0], natural[i][1], natural[i][2], 64, 4000, best, &glyphs);
+        if (2 * s - glyphs > best) {
+            best = 2 * s - glyphs;
             best_cw = natural[i][0];
             best_ox = natural[i][1];
             best_oy = natural[i][2];
             if (s == glyphs && glyphs >= 16)
                 goto found;
         }
-        if (i == 0 && glyphs >= 16 && many * 2 > glyphs)
-            goto found;         /* a picture, not text: keep the default grid */
     }
     /* every offset of both widths */
     for (int cw = 9; cw >= 8; cw--)
         for (int oy = 0; oy < GLYPH_H; oy++)
             for (int ox = 0; ox < cw; ox++) {
-                int s = grid_score(fb, cw, ox, oy, 32, 600, &glyphs, &many);
-                if (s > best) {
-                    best = s;
+                int s = grid_score(fb, cw, ox, oy, 32, 600, best, &glyphs);
+                if (2 * s - glyphs > best) {
+                    best = 2 * s - glyphs;
                     best_cw = cw;
                     best_ox = ox;
                     best_oy = oy;
@@ -908,7 +931,7 @@ text_stat(struct vd_cr *r, const struct tcell *t, int sign)
     if (t->state == T_UNIFORM)
         return;
     r->t_total += (unsigned)sign;
-    if (t->state == T_MATCHED)
+    if (t->state == T_MATCHED || t->state == T_NEAR)
         r->t_matched += (unsigned)sign;
 }
 
@@ -939,7 +962,7 @@ text_update(struct vd_cr *r, const struct vd_fb *fb, int x0, int y0, int x1, int
         for (int tx = *c0; tx < *c1; tx++) {
             struct tcell *t = &r->tc[(size_t)ty * r->tcols + tx];
             text_stat(r, t, -1);
-            decode_text_cell(fb, r->tox + tx * r->tcw, r->toy + ty * GLYPH_H, r->tcw, t);
+            decode_text_cell(fb, r->tox + tx * r->tcw, r->toy + ty * GLYPH_H, r->tcw, false, t);
             text_stat(r, t, +1);
         }
 }
@@ -970,12 +993,82 @@ draw_text_cells(struct vd_cr *r, const struct vd_fb *fb, int c0, int c1, int r0,
             put(r, r->pic_row + ty - r->pan_y, r->pic_col + tx - r->pan_x, text_out(r, fb, ty, tx));
 }
 
+/* the picture cells [pc0,pc1) x [pr0,pr1): per row of samples, the pixel
+ * columns are summed first (one sequential pass over the rows, which the
+ * compiler vectorises), then the sums of each sample's columns */
 static void
 draw_image_cells(struct vd_cr *r, const struct vd_fb *fb, int pc0, int pc1, int pr0, int pr1)
 {
-    for (int y = pr0; y < pr1; y++)
-        for (int x = pc0; x < pc1; x++)
-            put(r, r->pic_row + y, r->pic_col + x, image_cell(r, fb, y, x));
+    int W = fb->width, H = fb->height, sw = r->sub_w, sh = r->sub_h;
+    int i0 = pc0 * sw, i1 = pc1 * sw, ns = i1 - i0;
+    int xa = MIN(r->xs[i0], W), xb = box_end(r->xs, i1 - 1, W), nx = MAX(xb - xa, 0);
+
+    if (nx > r->scratch_n) {
+        r->scratch_n = nx;
+        r->colsum = g_renew(uint32_t, r->colsum, 3 * (size_t)nx);
+    }
+    if (2 * ns > r->samp_n) {
+        r->samp_n = 2 * ns;
+        r->samp = g_renew(uint32_t, r->samp, (size_t)r->samp_n);
+    }
+    uint32_t *cr = r->colsum, *cg = cr + nx, *cb = cg + nx;
+
+    for (int pr = pr0; pr < pr1; pr++) {
+        for (int j = 0; j < sh; j++) {
+            int k = pr * sh + j, y0 = r->ys[k], y1 = box_end(r->ys, k, H);
+            uint32_t *out = r->samp + j * ns;
+            if (y1 <= y0 || nx == 0) {
+                memset(out, 0, sizeof(*out) * (size_t)ns);
+                continue;
+            }
+            memset(cr, 0, sizeof(*cr) * 3 * (size_t)nx);
+            if (y1 - y0 <= 256) {
+                /* red and blue side by side, 16 bits each: 256 rows fit */
+                for (int y = y0; y < y1; y++) {
+                    const uint32_t *p = fb->px + (size_t)y * fb->stride_px + xa;
+                    for (int x = 0; x < nx; x++) {
+                        cr[x] += p[x] & 0xff00ff;
+                        cg[x] += p[x] & 0x00ff00;
+                    }
+                }
+                for (int x = 0; x < nx; x++) {
+                    cb[x] = cr[x] & 0xffff;
+                    cr[x] >>= 16;
+                    cg[x] >>= 8;
+                }
+            } else {
+                for (int y = y0; y < y1; y++) {
+                    const uint32_t *p = fb->px + (size_t)y * fb->stride_px + xa;
+                    for (int x = 0; x < nx; x++) {
+                        uint32_t v = p[x];
+                        cr[x] += v >> 16 & 0xff;
+                        cg[x] += v >> 8 & 0xff;
+                        cb[x] += v & 0xff;
+                    }
+                }
+            }
+            uint32_t rows = (uint32_t)(y1 - y0);
+            for (int i = i0; i < i1; i++) {
+                int x0 = r->xs[i], x1 = box_end(r->xs, i, W);
+                if (x1 <= x0) {
+                    out[i - i0] = 0;
+                    continue;
+                }
+                uint64_t sr = 0, sg = 0, sb = 0, n = (uint64_t)(x1 - x0) * rows;
+                for (int x = x0 - xa; x < x1 - xa; x++) {
+                    sr += cr[x];
+                    sg += cg[x];
+                    sb += cb[x];
+                }
+                out[i - i0] = (uint32_t)((sr + n / 2) / n) << 16 | (uint32_t)((sg + n / 2) / n) << 8 |
+                              (uint32_t)((sb + n / 2) / n);
+            }
+        }
+        for (int pc = pc0; pc < pc1; pc++) {
+            const uint32_t *s0 = r->samp + (pc - pc0) * sw, *s1 = s0 + (sh > 1 ? ns : 0);
+            put(r, r->pic_row + pr, r->pic_col + pc, image_cell(r, s0, s1));
+        }
+    }
 }
 
 /* first sample index whose box ends after v, and first whose box starts at or
