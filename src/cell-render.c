@@ -891,8 +891,19 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
     const int natural[][3] = {
         { 9, 0, 0 }, { 8, 0, 0 }, { 9, (W % 9) / 2, (H % 16) / 2 }, { 8, (W % 8) / 2, (H % 16) / 2 },
     };
+    int blank = -1, blank_fill = -1;    /* natural grids of uniform cells only */
+    bool any_glyph = false;
     for (unsigned i = 0; i < G_N_ELEMENTS(natural); i++) {
-        int s = grid_score(fb, natural[i][0], natural[i][1], natural[i][2], 64, 4000, best, &glyphs);
+        int cw = natural[i][0], ox = natural[i][1], oy = natural[i][2];
+        int s = grid_score(fb, cw, ox, oy, 64, 4000, best, &glyphs);
+        int tcols = (W - ox) / cw, trows = (H - oy) / GLYPH_H;
+        any_glyph |= glyphs > 0;
+        if (glyphs == 0 && tcols > 0 && trows > 0 && tcols * trows <= 4000) {
+            if (blank < 0)
+                blank = (int)i;
+            if (blank_fill < 0 && W == ox + tcols * cw && H == oy + trows * GLYPH_H)
+                blank_fill = (int)i;
+        }
         if (2 * s - glyphs > best) {
             best = 2 * s - glyphs;
             best_cw = natural[i][0];
@@ -902,18 +913,62 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
                 goto found;
         }
     }
-    /* every offset of both widths */
+    if (!any_glyph && blank >= 0) {
+        /* a blank frame (or blocks of colour): nothing to look for; the
+         * natural grid that fills the frame if there is one */
+        if (blank_fill >= 0)
+            blank = blank_fill;
+        best_cw = natural[blank][0];
+        best_ox = natural[blank][1];
+        best_oy = natural[blank][2];
+        goto found;
+    }
+    /* every offset of both widths: a quick look at 8 glyph cells first,
+     * then a closer one at the grids that came near the best */
+    enum { QUICK = 8, SLACK = 2, KEEP = 16 };
+    struct { int cw, ox, oy, m; } near[KEEP];
+    int nnear = 0, best1 = -QUICK;
     for (int cw = 9; cw >= 8; cw--)
         for (int oy = 0; oy < GLYPH_H; oy++)
             for (int ox = 0; ox < cw; ox++) {
-                int s = grid_score(fb, cw, ox, oy, 32, 600, best, &glyphs);
-                if (2 * s - glyphs > best) {
-                    best = 2 * s - glyphs;
-                    best_cw = cw;
-                    best_ox = ox;
-                    best_oy = oy;
+                int s = grid_score(fb, cw, ox, oy, QUICK, 600, best1 - SLACK - 1, &glyphs);
+                int m = 2 * s - glyphs;
+                if (glyphs == 0 || m < best1 - SLACK)
+                    continue;
+                if (m > best1) {
+                    best1 = m;
+                    /* forget the ones that are no longer near */
+                    int k = 0;
+                    for (int i = 0; i < nnear; i++)
+                        if (near[i].m >= best1 - SLACK)
+                            near[k++] = near[i];
+                    nnear = k;
                 }
+                if (nnear == KEEP) {
+                    int lo = 0;
+                    for (int i = 1; i < KEEP; i++)
+                        if (near[i].m < near[lo].m)
+                            lo = i;
+                    if (near[lo].m >= m)
+                        continue;
+                    memmove(&near[lo], &near[lo + 1], sizeof(near[0]) * (size_t)(KEEP - 1 - lo));
+                    nnear--;
+                }
+                near[nnear].cw = cw;
+                near[nnear].ox = ox;
+                near[nnear].oy = oy;
+                near[nnear].m = m;
+                nnear++;
             }
+    for (int i = 0; i < nnear; i++) {
+        int s = grid_score(fb, near[i].cw, near[i].ox, near[i].oy, 32, 600, best, &glyphs);
+        if (2 * s - glyphs > best) {
+            best = 2 * s - glyphs;
+            best_cw = near[i].cw;
+            best_ox = near[i].ox;
+            best_oy = near[i].oy;
+        }
+    }
 found:
     r->tcw = best_cw;
     r->tox = best_ox;
