@@ -503,6 +503,56 @@ ensure_linux_vm() {
     fi
 }
 
+# ---- LXC container ----------------------------------------------------------------
+
+# vdct1 on lxc:///system: busybox as /bin/sh in $LAB/vdct1, init /bin/sh on
+# the console pty. Defined when the lxc driver answers; `up` starts and
+# destroys it once, and only then `env` names it (the file $LAB/lxc-ok).
+LAB_LXC_CT=vdct1
+
+ensure_lxc() {
+    local root=$LAB/$LAB_LXC_CT bb a out
+    if ! timeout 20 virsh -c "$LAB_LXC_URI" uri < /dev/null > /dev/null 2>&1; then
+        say "warning: $LAB_LXC_URI does not answer: no LXC container"
+        rm -f "$LAB/lxc-ok"
+        return 0
+    fi
+    bb=$(command -v busybox) || { say "warning: no busybox: no LXC container"; return 0; }
+    if [ ! -x "$root/bin/busybox" ]; then
+        mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+        cp "$bb" "$root/bin/busybox"
+        "$bb" --list | while read -r a; do
+            [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+        done
+    fi
+    if ! virsh -q -c "$LAB_LXC_URI" dominfo "$LAB_LXC_CT" > /dev/null 2>&1; then
+        say "defining container $LAB_LXC_CT ($LAB_LXC_URI)"
+        cat > "$LAB/$LAB_LXC_CT.xml" << EOF
+<domain type='lxc'>
+  <name>$LAB_LXC_CT</name>
+  <title>virtdeck lab container</title>
+  <memory unit='MiB'>32</memory>
+  <os><type>exe</type><init>/bin/sh</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='$root'/><target dir='/'/></filesystem>
+    <console type='pty'/>
+  </devices>
+</domain>
+EOF
+        virsh -q -c "$LAB_LXC_URI" define "$LAB/$LAB_LXC_CT.xml" > /dev/null
+        rm -f "$LAB/lxc-ok"
+    fi
+    [ -f "$LAB/lxc-ok" ] && return 0
+    # once: does it start and stop here?
+    if out=$(virsh -q -c "$LAB_LXC_URI" start "$LAB_LXC_CT" 2>&1) &&
+        out=$(virsh -q -c "$LAB_LXC_URI" destroy "$LAB_LXC_CT" 2>&1); then
+        say "container $LAB_LXC_CT starts and stops"
+        touch "$LAB/lxc-ok"
+    else
+        say "warning: container $LAB_LXC_CT does not start/stop: $out"
+    fi
+}
+
 # ---- commands ------------------------------------------------------------------
 
 lock() {
@@ -527,6 +577,7 @@ cmd_up() {
     local vm
     for vm in $LAB_VMS; do ensure_vm "$vm"; done
     ensure_linux_vm
+    ensure_lxc
     say "lab is up ($((SECONDS - t0))s)"
 }
 
@@ -574,6 +625,11 @@ cmd_down() {
                 say "undefining $LAB_LINUX_VM"
                 virsh_q undefine "$LAB_LINUX_VM" > /dev/null
             fi
+            if virsh -q -c "$LAB_LXC_URI" dominfo "$LAB_LXC_CT" > /dev/null 2>&1; then
+                say "undefining $LAB_LXC_CT"
+                virsh -q -c "$LAB_LXC_URI" undefine "$LAB_LXC_CT" > /dev/null
+            fi
+            rm -rf "${LAB:?}/$LAB_LXC_CT" "$LAB/$LAB_LXC_CT.xml" "$LAB/lxc-ok"
             # the kernel download stays cached in $LAB/linux
             rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
             virsh_q pool-refresh default > /dev/null 2>&1 || true
@@ -618,6 +674,7 @@ cmd_status() {
         for d in $LAB_VMS $LAB_LINUX_VM; do
             printf '%-10s %s\n' "$d" "$(virsh_q domstate "$d" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
         done
+        printf '%-10s %s\n' "$LAB_LXC_CT" "$(virsh -q -c "$LAB_LXC_URI" domstate "$LAB_LXC_CT" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
         [ "$net" = yes ] || ok=1
         [ "$pool" = running ] || ok=1
     else
@@ -632,6 +689,7 @@ cmd_env() {
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
+    [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"
     printf 'export LAB_LIBSSH2_URI=%q\n' \
         "qemu+libssh2://root@127.0.0.1:$LAB_SSH_PORT/system?known_hosts_verify=ignore&keyfile=$home/.ssh/id_ed25519"
 }
