@@ -311,6 +311,8 @@ struct vd_cr {
     struct tcell *tc;
     unsigned t_matched, t_total;
     bool recognised;
+    int64_t stale_area;         /* pixels changed since the last grid search
+                                 * while the frame was not recognised */
 
     /* what is shown */
     enum vd_cr_mode eff;
@@ -931,7 +933,8 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
     for (int cw = 9; cw >= 8; cw--)
         for (int oy = 0; oy < GLYPH_H; oy++)
             for (int ox = 0; ox < cw; ox++) {
-                int s = grid_score(fb, cw, ox, oy, QUICK, 600, best1 - SLACK - 1, &glyphs);
+                /* give up at 3 misses, or when it cannot come near the best */
+                int s = grid_score(fb, cw, ox, oy, QUICK, 600, MAX(best1 - SLACK - 1, QUICK - 6), &glyphs);
                 int m = 2 * s - glyphs;
                 if (glyphs == 0 || m < best1 - SLACK)
                     continue;
@@ -1169,6 +1172,8 @@ blank_all(struct vd_cr *r)
 static void
 full_recompute(struct vd_cr *r, const struct vd_fb *fb, bool detect)
 {
+    if (detect)
+        r->stale_area = 0;
     r->fb_w = fb->width;
     r->fb_h = fb->height;
     r->recognised = false;
@@ -1223,11 +1228,15 @@ vd_cr_damage(struct vd_cr *r, const struct vd_fb *fb, int x, int y, int w, int h
         return;
 
     if (r->mode == VD_CR_TEXT) {
-        bool whole = x0 == 0 && y0 == 0 && x1 == fb->width && y1 == fb->height;
-        if (whole && !r->recognised) {
-            /* a new screen: maybe text again, maybe on another grid */
-            full_recompute(r, fb, true);
-            return;
+        if (!r->recognised) {
+            /* a new screen (a whole-frame update, or changes adding up to a
+             * quarter of the frame since the last look): maybe text again,
+             * maybe on another grid */
+            r->stale_area += (int64_t)(x1 - x0) * (y1 - y0);
+            if (r->stale_area * 4 >= (int64_t)fb->width * fb->height) {
+                full_recompute(r, fb, true);
+                return;
+            }
         }
         int c0, c1, r0, r1;
         text_update(r, fb, x0, y0, x1, y1, &c0, &c1, &r0, &r1);
