@@ -811,6 +811,9 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
         if (r->colors != VD_CR_MONO) {
             c.bg = reduce(r->colors, t->bg);
             c.fg = reduce(r->colors, 0xAAAAAA);
+        } else if (luma(t->bg) >= 128) {
+            c.fg = 0;           /* reverse video */
+            c.bg = 7;
         }
         return c;
     case T_MATCHED:
@@ -819,6 +822,9 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
         if (r->colors != VD_CR_MONO) {
             c.fg = reduce(r->colors, t->fg);
             c.bg = reduce(r->colors, t->bg);
+        } else if (luma(t->bg) > luma(t->fg) && luma(t->bg) >= 96) {
+            c.fg = 0;
+            c.bg = 7;
         }
         return c;
     default: {

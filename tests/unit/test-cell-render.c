@@ -927,6 +927,18 @@ frame_accuracy(const char *name, unsigned *right, unsigned *total)
                 g_assert_cmphex(next[3].fg, ==, 0xA8A8A8);
                 g_assert_cmphex(next[3].bg, ==, 0x000000);
                 found = true;
+                /* monochrome: the highlight in reverse video, glyphs and
+                 * the spaces of the bar */
+                vd_cr_configure(r, 200, 100, VD_CR_TEXT, VD_CR_MONO, VD_CR_FIT, 0, 0);
+                vd_cr_damage(r, &fb, 0, 0, 0, 0);
+                for (int x = 2; x < 20; x++) {
+                    g_assert_cmpuint(row[x].fg, ==, 0);
+                    g_assert_cmpuint(row[x].bg, ==, 7);
+                    g_assert_cmpuint(next[x].fg, ==, 7);
+                    g_assert_cmpuint(next[x].bg, ==, 0);
+                }
+                g_assert_cmpuint(row[3].ch, ==, 'L');
+                break;
             }
         }
         g_assert_true(found);
