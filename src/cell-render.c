@@ -84,7 +84,7 @@ nearest256(uint32_t c)
 }
 
 static uint32_t
-nearest16(uint32_t c)
+nearest16_search(uint32_t c)
 {
     int best = 0, bd = dist2(c, pal16[0]);
 
@@ -96,6 +96,22 @@ nearest16(uint32_t c)
         }
     }
     return (uint32_t)best;
+}
+
+/* a picture has few distinct colours: remember the last answers (per
+ * thread, so renderers on different threads need no lock) */
+static uint32_t
+nearest16(uint32_t c)
+{
+    static _Thread_local uint32_t key[1024];    /* colour + 1 << 24; 0: empty */
+    static _Thread_local uint8_t val[1024];
+    unsigned h = (c * 0x9E3779B1u) >> 22;
+
+    if (key[h] != (c | 1u << 24)) {
+        key[h] = c | 1u << 24;
+        val[h] = (uint8_t)nearest16_search(c);
+    }
+    return val[h];
 }
 
 static inline uint32_t
@@ -1057,6 +1073,33 @@ draw_text_cells(struct vd_cr *r, const struct vd_fb *fb, int c0, int c1, int r0,
             put(r, r->pic_row + ty - r->pan_y, r->pic_col + tx - r->pan_x, text_out(r, fb, ty, tx));
 }
 
+/* rb[x] += red and blue of p[x] (16 bits each), g[x] += green << 8; four
+ * pixels at a time (GCC and Clang vector extensions: SSE2, NEON...) */
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+
+static void
+colsum_row(uint32_t *restrict rb, uint32_t *restrict g, const uint32_t *restrict p, int n)
+{
+    const v4u32 mrb = { 0xff00ff, 0xff00ff, 0xff00ff, 0xff00ff };
+    const v4u32 mg = { 0xff00, 0xff00, 0xff00, 0xff00 };
+    int x = 0;
+
+    for (; x + 4 <= n; x += 4) {
+        v4u32 v, a, b;
+        memcpy(&v, p + x, sizeof(v));
+        memcpy(&a, rb + x, sizeof(a));
+        memcpy(&b, g + x, sizeof(b));
+        a += v & mrb;
+        b += v & mg;
+        memcpy(rb + x, &a, sizeof(a));
+        memcpy(g + x, &b, sizeof(b));
+    }
+    for (; x < n; x++) {
+        rb[x] += p[x] & 0xff00ff;
+        g[x] += p[x] & 0xff00;
+    }
+}
+
 /* the picture cells [pc0,pc1) x [pr0,pr1): per row of samples, the pixel
  * columns are summed first (one sequential pass over the rows, which the
  * compiler vectorises), then the sums of each sample's columns */
@@ -1088,13 +1131,8 @@ draw_image_cells(struct vd_cr *r, const struct vd_fb *fb, int pc0, int pc1, int 
             memset(cr, 0, sizeof(*cr) * 3 * (size_t)nx);
             if (y1 - y0 <= 256) {
                 /* red and blue side by side, 16 bits each: 256 rows fit */
-                for (int y = y0; y < y1; y++) {
-                    const uint32_t *p = fb->px + (size_t)y * fb->stride_px + xa;
-                    for (int x = 0; x < nx; x++) {
-                        cr[x] += p[x] & 0xff00ff;
-                        cg[x] += p[x] & 0x00ff00;
-                    }
-                }
+                for (int y = y0; y < y1; y++)
+                    colsum_row(cr, cg, fb->px + (size_t)y * fb->stride_px + xa, nx);
                 for (int x = 0; x < nx; x++) {
                     cb[x] = cr[x] & 0xffff;
                     cr[x] >>= 16;
