@@ -1213,7 +1213,9 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
         goto out;
     }
     st = virStreamNew(vc, 0);
-    if (!st || virStorageVolUpload(v, st, 0, sb.st_size, VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM) < 0) {
+    /* a sparse stream costs the daemon hole checks: only for files with holes */
+    bool sparse = (guint64)sb.st_blocks * 512 < (guint64)sb.st_size;
+    if (!st || virStorageVolUpload(v, st, 0, sb.st_size, sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
         vd_task_fail_libvirt(t, _("Could not upload to volume %s"), vn);
         goto out;
     }
@@ -1228,7 +1230,7 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
             goto out;
         }
         /* holes of the local file are sent as holes */
-        off_t data = lseek(fd, off, SEEK_DATA);
+        off_t data = sparse ? lseek(fd, off, SEEK_DATA) : (off_t)off;
         if (data < 0 && errno == ENXIO)
             data = size;
         if (data >= 0 && (guint64)data > off) {
@@ -1240,7 +1242,7 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
             meter_update(&m, off, false);
             continue;
         }
-        off_t hole = lseek(fd, off, SEEK_HOLE);
+        off_t hole = sparse ? lseek(fd, off, SEEK_HOLE) : (off_t)size;
         guint64 end = hole > 0 && (guint64)hole > off ? MIN((guint64)hole, size) : size;
         while (off < end) {
             size_t want = MIN((guint64)STREAM_BUF, end - off);
@@ -1311,12 +1313,15 @@ do_download(virConnectPtr vc, struct vd_task *t, struct act *a)
     virStorageVolPtr v = lookup_vol(vc, t, a->pool, a->vol, NULL);
     if (!v)
         return;
-    /* the stream carries the volume's file: its physical size */
+    /* the stream carries the volume's file: its physical size; a sparse
+     * stream (holes not sent) when less than that is allocated */
+    virStorageVolInfo used;
     if (virStorageVolGetInfoFlags(v, &info, VIR_STORAGE_VOL_GET_PHYSICAL) < 0 &&
         virStorageVolGetInfo(v, &info) < 0) {
         vd_task_fail_libvirt(t, _("Could not read volume %s"), vn);
         goto out;
     }
+    bool sparse = virStorageVolGetInfo(v, &used) < 0 || used.allocation < info.allocation;
     fd = open(a->file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
         vd_task_fail(t, _("Cannot write %s: %s"), fn, g_strerror(errno));
@@ -1324,7 +1329,7 @@ do_download(virConnectPtr vc, struct vd_task *t, struct act *a)
     }
     created = true;
     st = virStreamNew(vc, 0);
-    if (!st || virStorageVolDownload(v, st, 0, 0, VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM) < 0) {
+    if (!st || virStorageVolDownload(v, st, 0, 0, sparse ? VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM : 0) < 0) {
         vd_task_fail_libvirt(t, _("Could not download volume %s"), vn);
         goto out;
     }
@@ -1337,7 +1342,8 @@ do_download(virConnectPtr vc, struct vd_task *t, struct act *a)
             vd_task_fail(t, _("Download of %s cancelled"), vn);
             goto out;
         }
-        int got = virStreamRecvFlags(st, buf, STREAM_BUF, VIR_STREAM_RECV_STOP_AT_HOLE);
+        int got = sparse ? virStreamRecvFlags(st, buf, STREAM_BUF, VIR_STREAM_RECV_STOP_AT_HOLE)
+                         : virStreamRecv(st, buf, STREAM_BUF);
         if (got == 0)
             break;
         if (got == -3) {
@@ -1367,7 +1373,7 @@ do_download(virConnectPtr vc, struct vd_task *t, struct act *a)
         goto out;
     }
     /* a trailing hole: give the file its full length */
-    if (ftruncate(fd, off) < 0 || fsync(fd) < 0 || close(fd) < 0) {
+    if (ftruncate(fd, off) < 0 || close(fd) < 0) {
         fd = -1;
         vd_task_fail(t, _("Writing %s failed: %s"), fn, g_strerror(errno));
         goto out;

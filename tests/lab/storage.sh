@@ -18,7 +18,7 @@ POOL=vdstp
 POOL_DIR=/var/tmp/vdstp
 VOL=vdstv.qcow2
 
-tap_plan 47
+tap_plan 49
 
 lab_up || tap_bail "lab up failed"
 
@@ -126,6 +126,27 @@ events_round() {
     vd_check "local: and goes when undefined" _vd_poll 10 eval '! vd_screen | grep -qE "^ vdstp2 "'
 }
 
+# ---- a file with holes: sparse streams both ways ----
+sparse_round() {
+    local uri=$1 sp=$VD_TMP/sparse.img back=$VD_TMP/sparse-back.img
+    truncate -s 64M "$sp"
+    head -c 1M /dev/urandom | dd of="$sp" bs=1M seek=20 conv=notrunc status=none
+    head -c 512K /dev/urandom | dd of="$sp" bs=512K seek=100 conv=notrunc status=none
+    vd_keys u
+    vd_wait_for "Upload a file into $VOL"
+    field "$sp"
+    vd_keys Enter
+    vd_check "local: a sparse file uploads (status line)" vd_wait_for "Uploaded $sp into $VOL" 60
+    rm -f "$back"
+    vd_keys w
+    vd_wait_for "Download $VOL to a file"
+    field "$back"
+    vd_keys Enter
+    vd_check "local: and comes back byte-identical, still sparse (du < 8 MiB)" \
+        eval 'vd_wait_for "Downloaded $VOL into $back" 60 && cmp -s "$sp" "$back" &&
+              [ "$(du -k "$back" | cut -f1)" -lt 8192 ]'
+}
+
 run_round() {
     local uri=$1 where=$2 delete_storage=$3
     remove_pool "$uri"
@@ -142,7 +163,7 @@ run_round() {
     vd_keys Enter
     vd_wait_for "New pool $POOL: Directory"
     field "$POOL_DIR"
-    vd_check "$where: the form previews the pool XML" vd_wait_for "<path>$POOL_DIR"
+    vd_check "$where: the form previews the pool XML" vd_wait_for "$POOL_DIR</path>"
     vd_keys Enter
     vd_check "$where: pool created: virsh says running, the screen lists it active" \
         eval 'wait_virsh eval "[ \"\$(virsh_pool_state $uri)\" = running ]" &&
@@ -192,6 +213,10 @@ run_round() {
     vd_check "$where: download finished (status line)" vd_wait_for "Downloaded $VOL into $dst" 60
     vd_check "$where: downloaded file is byte-identical (sha256)" \
         eval '[ "$(sha256sum < "$dst")" = "$SRC_SUM" ]'
+
+    if [ "$where" = local ]; then
+        sparse_round "$uri"
+    fi
 
     # ---- delete the volume ----
     vd_keys D
