@@ -1102,8 +1102,19 @@ storage_draw(const struct ui_app *app, gpointer state)
 
     ui_draw_rect(y, 0, h, w, vd_attr(VD_C_NORMAL));
     ui_draw_text(y, 1, w - 2, title, vd_attr(VD_C_TITLE), UI_ALIGN_LEFT, true);
-    if (s->snap->error)
+    g_autofree char *job = NULL;
+    int pct = -1;
+    if (vd_conn_job(s->conn, &job, &pct)) {
+        /* a transfer (or other long task) in progress: a bar, then the
+         * label with speed and ETA */
+        int bw = MIN(20, w / 4);
+        g_autofree char *bar = pct >= 0 ? usage_bar((guint64)pct, 100, bw) : g_strdup(_("working…"));
+        int x = 1 + ui_draw_text(y + 1, 1, w - 2, bar, vd_attr(VD_C_STATUS_OK), UI_ALIGN_LEFT, false);
+        g_autofree char *t = g_strdup_printf("  %s  %s", job, _("(Esc cancels)"));
+        ui_draw_text(y + 1, x, w - 1 - x, t, vd_attr(VD_C_NORMAL), UI_ALIGN_LEFT, true);
+    } else if (s->snap->error) {
         ui_draw_text(y + 1, 1, w - 2, s->snap->error, vd_attr(VD_C_ERROR_TEXT), UI_ALIGN_LEFT, true);
+    }
     /* pools: up to a third of the room, at least 3 rows */
     int avail = h - 5;      /* title, error/info line, pool detail, volumes title, hints */
     int prow = CLAMP((int)s->snap->pools->len + 1, 2, MAX(avail / 3 + 1, 3));
