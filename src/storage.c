@@ -677,6 +677,16 @@ vd_storage_close(struct vd_storage *st)
     vd_conn_submit(st->c, VD_TASK_QUICK, NULL, close_task, st, storage_unref, NULL, NULL);
 }
 
+void
+vd_storage_abandon(struct vd_storage *st)
+{
+    if (!st)
+        return;
+    g_atomic_int_set(&st->closed, 1);
+    st->notify = NULL;
+    storage_unref(st);
+}
+
 struct vd_storage_snap *
 vd_storage_snapshot(struct vd_storage *st)
 {

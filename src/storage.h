@@ -82,6 +82,8 @@ typedef void (*vd_storage_notify_fn)(struct vd_storage *st, gpointer user);
 struct vd_storage *vd_storage_open(struct vd_conn *c, vd_storage_notify_fn notify, gpointer user);
 /* Stop watching (deregisters the events); never blocks. */
 void vd_storage_close(struct vd_storage *st);
+/* The host's connection is gone (removed): let go without touching it. */
+void vd_storage_abandon(struct vd_storage *st);
 struct vd_storage_snap *vd_storage_snapshot(struct vd_storage *st);   /* new reference */
 void vd_storage_refresh(struct vd_storage *st);
 

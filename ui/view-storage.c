@@ -310,7 +310,8 @@ static const struct ui_screen_ops storage_ops;
 static struct storage_screen *
 live_screen(struct ui_app *app)
 {
-    return ui_app_find_screen(app, &storage_ops);
+    struct storage_screen *s = ui_app_find_screen(app, &storage_ops);
+    return s && s->st ? s : NULL;
 }
 
 /* ---- dialogs: shared bits ---------------------------------------------- */
@@ -1104,7 +1105,7 @@ storage_draw(const struct ui_app *app, gpointer state)
     ui_draw_text(y, 1, w - 2, title, vd_attr(VD_C_TITLE), UI_ALIGN_LEFT, true);
     g_autofree char *job = NULL;
     int pct = -1;
-    if (vd_conn_job(s->conn, &job, &pct)) {
+    if (host && vd_conn_job(s->conn, &job, &pct)) {
         /* a transfer (or other long task) in progress: a bar, then the
          * label with speed and ETA */
         int bw = MIN(20, w / 4);
@@ -1152,12 +1153,16 @@ static unsigned
 storage_key(struct ui_app *app, gpointer state, ui_key k)
 {
     struct storage_screen *s = state;
+    if (!s->st && k != 'q' && k != UI_KEY_ESC) {
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("The host was removed: q closes the view"));
+        return UI_REDRAW;
+    }
     struct ui_list *l = s->focus_vols ? &s->vols : &s->pools;
     int b = ui_keymap_lookup(app->keymap, k);
 
     if (k == UI_KEY_ESC) {
         /* a transfer in progress: cancel it; else close */
-        if (vd_conn_abort_job(s->conn)) {
+        if (screen_host(s) && vd_conn_abort_job(s->conn)) {
             ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Cancelling…"));
             return UI_REDRAW;
         }
@@ -1215,7 +1220,7 @@ storage_recalc(struct ui_app *app G_GNUC_UNUSED, gpointer state)
     struct storage_screen *s = state;
     /* the host went away (connection removed): nothing to watch */
     if (!screen_host(s) && s->st) {
-        vd_storage_close(s->st);
+        vd_storage_abandon(s->st);
         s->st = NULL;
     }
 }
