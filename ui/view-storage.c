@@ -1252,7 +1252,7 @@ ui_storage_open(struct ui_app *app)
     struct ui_host *h = ui_app_host(app);
     if (!h)
         return;
-    struct storage_screen *old = live_screen(app);
+    struct storage_screen *old = ui_app_find_screen(app, &storage_ops);
     if (old)
         ui_app_close_screen(app, old);
     struct storage_screen *s = g_new0(struct storage_screen, 1);
