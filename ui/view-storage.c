@@ -422,7 +422,7 @@ pool_preview(struct ui_dialog *d, struct form *f)
         }
         g_string_append_c(flat, *c);
     }
-    /* lines of at most w bytes, broken before a tag where possible */
+    /* lines of at most w bytes, broken before an opening tag where possible */
     const int w = 68;
     const char *c = flat->str;
     for (int i = 0; i < PREVIEW_LINES; i++) {
@@ -432,7 +432,8 @@ pool_preview(struct ui_dialog *d, struct form *f)
         gsize n = MIN(strlen(c), (gsize)w);
         if (n < strlen(c)) {
             gsize cut = n;
-            while (cut > 0 && c[cut] != '<')
+            /* before an opening tag: closing tags stay with their text */
+            while (cut > 0 && !(c[cut] == '<' && c[cut + 1] != '/'))
                 cut--;
             if (cut > 0)
                 n = cut;

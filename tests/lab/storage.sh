@@ -18,13 +18,14 @@ POOL=vdstp
 POOL_DIR=/var/tmp/vdstp
 VOL=vdstv.qcow2
 
-tap_plan 49
+tap_plan 50
 
 lab_up || tap_bail "lab up failed"
 
 remove_pool() {
     local uri=$1
     lab_virsh "$uri" vol-delete --pool "$POOL" "$VOL" > /dev/null 2>&1
+    lab_virsh "$uri" vol-delete --pool "$POOL" vdstsp.img > /dev/null 2>&1
     lab_virsh "$uri" pool-destroy "$POOL" > /dev/null 2>&1
     lab_virsh "$uri" pool-undefine "$POOL" > /dev/null 2>&1
     rm -rf "$POOL_DIR"
@@ -126,25 +127,41 @@ events_round() {
     vd_check "local: and goes when undefined" _vd_poll 10 eval '! vd_screen | grep -qE "^ vdstp2 "'
 }
 
-# ---- a file with holes: sparse streams both ways ----
+# ---- a file with holes: sparse streams both ways, into a new raw volume
+# (holes are sent as holes only into a volume with nothing allocated) ----
+SPVOL=vdstsp.img
+virsh_alloc_kib() { lab_virsh "$1" vol-info --bytes --pool "$POOL" "$SPVOL" 2> /dev/null | sed -n 's/^Allocation: *\([0-9]*\).*/\1/p'; }
 sparse_round() {
     local uri=$1 sp=$VD_TMP/sparse.img back=$VD_TMP/sparse-back.img
     truncate -s 64M "$sp"
     head -c 1M /dev/urandom | dd of="$sp" bs=1M seek=20 conv=notrunc status=none
     head -c 512K /dev/urandom | dd of="$sp" bs=512K seek=100 conv=notrunc status=none
+    vd_keys n
+    vd_wait_for "New volume in pool $POOL"
+    vd_type "$SPVOL"
+    vd_keys Tab Right Tab
+    field 64M
+    vd_keys Enter
+    vd_wait_for "Volume $SPVOL created"
+    vd_keys g    # vdstsp.img sorts before vdstv.qcow2
     vd_keys u
-    vd_wait_for "Upload a file into $VOL"
+    vd_wait_for "Upload a file into $SPVOL"
     field "$sp"
     vd_keys Enter
-    vd_check "local: a sparse file uploads (status line)" vd_wait_for "Uploaded $sp into $VOL" 60
+    vd_check "local: a sparse file uploads into a new raw volume, which stays sparse (virsh: < 8 MiB allocated)" \
+        eval 'vd_wait_for "Uploaded $sp into $SPVOL" 60 && [ "$(virsh_alloc_kib "$uri")" -lt 8388608 ]'
     rm -f "$back"
     vd_keys w
-    vd_wait_for "Download $VOL to a file"
+    vd_wait_for "Download $SPVOL to a file"
     field "$back"
     vd_keys Enter
     vd_check "local: and comes back byte-identical, still sparse (du < 8 MiB)" \
-        eval 'vd_wait_for "Downloaded $VOL into $back" 60 && cmp -s "$sp" "$back" &&
+        eval 'vd_wait_for "Downloaded $SPVOL into $back" 60 && cmp -s "$sp" "$back" &&
               [ "$(du -k "$back" | cut -f1)" -lt 8192 ]'
+    vd_keys D
+    vd_wait_for "Delete volume $SPVOL?"
+    vd_keys y
+    vd_check "local: the raw volume is deleted" eval 'vd_wait_for "Volume $SPVOL deleted" && _vd_poll 10 no_vol_row "$SPVOL"'
 }
 
 run_round() {
@@ -163,7 +180,7 @@ run_round() {
     vd_keys Enter
     vd_wait_for "New pool $POOL: Directory"
     field "$POOL_DIR"
-    vd_check "$where: the form previews the pool XML" vd_wait_for "$POOL_DIR</path>"
+    vd_check "$where: the form previews the pool XML" vd_wait_for "<path>$POOL_DIR</path>"
     vd_keys Enter
     vd_check "$where: pool created: virsh says running, the screen lists it active" \
         eval 'wait_virsh eval "[ \"\$(virsh_pool_state $uri)\" = running ]" &&
