@@ -130,7 +130,7 @@ events_round() {
 # ---- a file with holes: sparse streams both ways, into a new raw volume
 # (holes are sent as holes only into a volume with nothing allocated) ----
 SPVOL=vdstsp.img
-virsh_alloc_kib() { lab_virsh "$1" vol-info --bytes --pool "$POOL" "$SPVOL" 2> /dev/null | sed -n 's/^Allocation: *\([0-9]*\).*/\1/p'; }
+virsh_alloc_bytes() { lab_virsh "$1" vol-info --bytes --pool "$POOL" "$SPVOL" 2> /dev/null | sed -n 's/^Allocation: *\([0-9]*\).*/\1/p'; }
 sparse_round() {
     local uri=$1 sp=$VD_TMP/sparse.img back=$VD_TMP/sparse-back.img
     truncate -s 64M "$sp"
@@ -149,7 +149,7 @@ sparse_round() {
     field "$sp"
     vd_keys Enter
     vd_check "local: a sparse file uploads into a new raw volume, which stays sparse (virsh: < 8 MiB allocated)" \
-        eval 'vd_wait_for "Uploaded $sp into $SPVOL" 60 && [ "$(virsh_alloc_kib "$uri")" -lt 8388608 ]'
+        eval 'vd_wait_for "Uploaded $sp into $SPVOL" 60 && [ "$(virsh_alloc_bytes "$uri")" -lt 8388608 ]'
     rm -f "$back"
     vd_keys w
     vd_wait_for "Download $SPVOL to a file"
