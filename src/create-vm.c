@@ -426,13 +426,17 @@ define(virConnectPtr vc, struct vd_task *t, const char *xml, struct undo *u, con
 static bool
 create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, struct undo *u)
 {
-    g_autofree char *xml = vd_plan_vm_volume_xml(p);
+    unsigned int flags = 0;
+    g_autofree char *xml = vd_plan_vm_volume_xml(p, &flags);
     g_autofree char *name = vd_plan_vm_volume_name(p);
     virStoragePoolPtr pool;
-    unsigned int flags = 0;
 
-    if (!xml)
+    if (p->disk != VD_DISK_NEW)
         return true;
+    if (!xml) {
+        vd_task_fail(t, _("Cannot write the XML of volume %s"), name);
+        return false;
+    }
     pool = virStoragePoolLookupByName(vc, p->disk_pool);
     if (!pool) {
         vd_task_fail_libvirt(t, _("Could not find pool %s"), p->disk_pool);
@@ -440,12 +444,16 @@ create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, s
     }
     /* refresh so "available" is current and a volume made meanwhile is seen */
     virStoragePoolRefresh(pool, 0);
-    if (p->prealloc == VD_PREALLOC_METADATA)
-        flags |= VIR_STORAGE_VOL_CREATE_PREALLOC_METADATA;
     u->vol = virStorageVolCreateXML(pool, xml, flags);
     virStoragePoolFree(pool);
     if (!u->vol) {
         vd_task_fail_libvirt(t, _("Could not create volume %1$s in pool %2$s"), name, p->disk_pool);
+        return false;
+    }
+    /* "full": allocated, then written with zeros (vol-xml.h) */
+    if (p->prealloc == VD_PREALLOC_FULL && p->disk_format == VD_FMT_RAW
+        && virStorageVolWipePattern(u->vol, VIR_STORAGE_VOL_WIPE_ALG_ZERO, 0) < 0) {
+        vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
         return false;
     }
     return true;

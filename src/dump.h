@@ -8,3 +8,6 @@
 
 /* Prints the snapshot in the format documented in docs/dump-format.md. */
 void vd_dump_host(FILE *out, const struct vd_host_snap *s, bool with_stats);
+/* The host's storage pools and volumes (a connection of its own).
+ * False (message on stderr) when they cannot be listed. */
+bool vd_dump_storage(FILE *out, const char *uri, bool with_stats);

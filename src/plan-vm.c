@@ -38,9 +38,9 @@ LABEL_TABLE(vd_disk_mode_label, enum vd_disk_mode, VD_DISK_MODE_LAST,
             N_("new volume"), N_("existing volume"), N_("no disk"))
 ID_TABLE(vd_disk_bus_id, enum vd_disk_bus, VD_BUS_LAST, "virtio", "sata", "scsi", "ide")
 ID_TABLE(vd_disk_format_id, enum vd_disk_format, VD_FMT_LAST, "qcow2", "raw")
-ID_TABLE(vd_prealloc_id, enum vd_prealloc, VD_PREALLOC_LAST, "none", "metadata", "full")
-LABEL_TABLE(vd_prealloc_label, enum vd_prealloc, VD_PREALLOC_LAST,
-            N_("none (sparse)"), N_("metadata (qcow2)"), N_("full"))
+ID_TABLE(vd_prealloc_id, enum vd_vol_prealloc, VD_PREALLOC_LAST, "off", "metadata", "falloc", "full")
+LABEL_TABLE(vd_prealloc_label, enum vd_vol_prealloc, VD_PREALLOC_LAST,
+            N_("none (sparse)"), N_("metadata (qcow2)"), N_("allocated (falloc)"), N_("full (raw, zeroed)"))
 ID_TABLE(vd_cache_id, enum vd_cache, VD_CACHE_LAST,
          "default", "none", "writeback", "writethrough", "directsync", "unsafe")
 LABEL_TABLE(vd_cache_label, enum vd_cache, VD_CACHE_LAST,
@@ -75,7 +75,7 @@ PARSER(install, vd_install_id, enum vd_install)
 PARSER(disk_mode, vd_disk_mode_id, enum vd_disk_mode)
 PARSER(bus, vd_disk_bus_id, enum vd_disk_bus)
 PARSER(fmt, vd_disk_format_id, enum vd_disk_format)
-PARSER(prealloc, vd_prealloc_id, enum vd_prealloc)
+PARSER(prealloc, vd_prealloc_id, enum vd_vol_prealloc)
 PARSER(cache, vd_cache_id, enum vd_cache)
 PARSER(net, vd_net_kind_id, enum vd_net_kind)
 PARSER(nic, vd_nic_model_id, enum vd_nic_model)
@@ -552,6 +552,18 @@ check_cpu_memory(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtr
         ERR("virt-type", _("Domain type %s is not offered by this host"), p->virt_type);
 }
 
+static struct vd_vol_plan
+vol_plan(const struct vd_plan_vm *p, const char *name)
+{
+    struct vd_vol_plan vp = {
+        .name = name,
+        .format = p->disk_format == VD_FMT_RAW ? VD_VOL_RAW : VD_VOL_QCOW2,
+        .capacity = p->disk_size_mib * 1024 * 1024,
+        .prealloc = p->prealloc,
+    };
+    return vp;
+}
+
 static void
 check_new_disk(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrArray *errors)
 {
@@ -562,10 +574,14 @@ check_new_disk(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrAr
 
     if (p->disk_size_mib == 0)
         ERR("disk-size", "%s", _("The size must be above 0"));
-    if (p->prealloc == VD_PREALLOC_METADATA && p->disk_format != VD_FMT_QCOW2)
-        ERR("prealloc", "%s", _("Metadata preallocation is for qcow2 volumes"));
-    if (!vd_plan_name_valid(vol, &why))
+    if (!vd_plan_name_valid(vol, &why)) {
         ERR("disk-volume", "%s", why);
+    } else if (p->disk_size_mib) {
+        struct vd_vol_plan vp = vol_plan(p, vol);
+        g_autofree char *e = vd_vol_plan_check(&vp);
+        if (e)
+            ERR("prealloc", "%s", e);
+    }
     if (empty(p->disk_pool)) {
         ERR("disk-pool", "%s", _("Choose a pool"));
         return;
@@ -580,7 +596,7 @@ check_new_disk(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrAr
         g_autofree char *free_s = vd_format_kib(fp->available / 1024);
         if (vd_fact_pool_vol(fp, vol))
             ERR("disk-volume", _("Pool %1$s already has a volume %2$s"), p->disk_pool, vol);
-        if (bytes > fp->available && p->prealloc == VD_PREALLOC_FULL)
+        if (bytes > fp->available && (p->prealloc == VD_PREALLOC_FALLOC || p->prealloc == VD_PREALLOC_FULL))
             ERR("disk-size", _("Only %1$s free in pool %2$s"), free_s, p->disk_pool);
         else if (bytes > fp->available)
             WARN("disk-size", _("Only %1$s free in pool %2$s: the sparse volume may fill it"),
@@ -927,27 +943,18 @@ vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f,
 }
 
 char *
-vd_plan_vm_volume_xml(const struct vd_plan_vm *p)
+vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags)
 {
-    xmlDocPtr doc;
-    xmlNodePtr vol, tgt;
     g_autofree char *name = NULL;
-    char *out;
+    struct vd_vol_plan vp;
 
     if (p->disk != VD_DISK_NEW)
         return NULL;
     name = vd_plan_vm_volume_name(p);
-    doc = xmlNewDoc(BAD_CAST "1.0");
-    vol = xmlNewNode(NULL, BAD_CAST "volume");
-    xmlDocSetRootElement(doc, vol);
-    child(vol, "name", name);
-    child_u64(vol, "capacity", p->disk_size_mib, "MiB");
-    child_u64(vol, "allocation", p->prealloc == VD_PREALLOC_FULL ? p->disk_size_mib : 0, "MiB");
-    tgt = child(vol, "target", NULL);
-    prop(child(tgt, "format", NULL), "type", vd_disk_format_id(p->disk_format));
-    out = doc_string(doc);
-    xmlFreeDoc(doc);
-    return out;
+    vp = vol_plan(p, name);
+    if (flags)
+        *flags = vd_vol_plan_create_flags(&vp);
+    return vd_vol_xml(&vp, NULL);
 }
 
 /* ---- summary ---- */

@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include "vol-xml.h"
 
 enum vd_install {
     VD_INSTALL_NONE = 0,
@@ -22,7 +23,9 @@ enum vd_install {
 enum vd_disk_mode { VD_DISK_NEW = 0, VD_DISK_EXISTING, VD_DISK_NONE, VD_DISK_MODE_LAST };
 enum vd_disk_bus { VD_BUS_VIRTIO = 0, VD_BUS_SATA, VD_BUS_SCSI, VD_BUS_IDE, VD_BUS_LAST };
 enum vd_disk_format { VD_FMT_QCOW2 = 0, VD_FMT_RAW, VD_FMT_LAST };
-enum vd_prealloc { VD_PREALLOC_NONE = 0, VD_PREALLOC_METADATA, VD_PREALLOC_FULL, VD_PREALLOC_LAST };
+/* Preallocation of a new disk: enum vd_vol_prealloc of vol-xml.h (the
+ * storage view's volume plan, which writes the volume XML). */
+#define VD_PREALLOC_LAST (VD_PREALLOC_FULL + 1)
 enum vd_cache {
     VD_CACHE_DEFAULT = 0, VD_CACHE_NONE, VD_CACHE_WRITEBACK, VD_CACHE_WRITETHROUGH,
     VD_CACHE_DIRECTSYNC, VD_CACHE_UNSAFE, VD_CACHE_LAST
@@ -63,7 +66,7 @@ struct vd_plan_vm {
     char *disk_volume;        /* NEW: volume name (NULL: "<name>.qcow2"); EXISTING: its name */
     guint64 disk_size_mib;    /* NEW */
     enum vd_disk_format disk_format;   /* NEW; EXISTING: as the volume is (facts) */
-    enum vd_prealloc prealloc;
+    enum vd_vol_prealloc prealloc;  /* off, metadata (qcow2), falloc, full (raw) */
     enum vd_disk_bus disk_bus;
     enum vd_cache cache;
 
@@ -172,8 +175,9 @@ char *vd_plan_mac_canonical(const char *mac);
 /* Domain XML (libxml2). The existing volume's format comes from f when
  * given. Returns NULL and *error when the plan cannot be written. */
 char *vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f, char **error);
-/* Volume XML of the new disk (NULL when the plan creates none). */
-char *vd_plan_vm_volume_xml(const struct vd_plan_vm *p);
+/* Volume XML of the new disk (NULL when the plan creates none), by
+ * vol-xml.c; the flags for virStorageVolCreateXML in *flags. */
+char *vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags);
 
 /* A summary, one line per answer, translated. */
 char *vd_plan_vm_summary(const struct vd_plan_vm *p);
@@ -191,8 +195,8 @@ const char *vd_disk_mode_id(enum vd_disk_mode v);
 const char *vd_disk_mode_label(enum vd_disk_mode v);
 const char *vd_disk_bus_id(enum vd_disk_bus v);
 const char *vd_disk_format_id(enum vd_disk_format v);
-const char *vd_prealloc_id(enum vd_prealloc v);
-const char *vd_prealloc_label(enum vd_prealloc v);
+const char *vd_prealloc_id(enum vd_vol_prealloc v);
+const char *vd_prealloc_label(enum vd_vol_prealloc v);
 const char *vd_cache_id(enum vd_cache v);
 const char *vd_cache_label(enum vd_cache v);
 const char *vd_net_kind_id(enum vd_net_kind v);

@@ -149,6 +149,18 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
+/* The one yes/no question (Yes = 1, No = 2, No by default; y/n and д/н). */
+struct ui_dialog *ui_app_yes_no_dialog(const char *title, const char *text);
+
+/* view-storage.c: pools and volumes of the selected host (a screen) */
+void ui_storage_open(struct ui_app *app);
+/* keys of the storage view for the help overlay: { keys, N_(text) },
+ * group headers have keys NULL, the list ends with text NULL */
+struct ui_help_entry {
+    const char *keys;
+    const char *text;
+};
+extern const struct ui_help_entry ui_storage_help[];
 
 /* view-top.c */
 void ui_top_open(struct ui_app *app);

@@ -242,6 +242,12 @@ yes_no_dialog(const char *title, const char *text)
     return d;
 }
 
+struct ui_dialog *
+ui_app_yes_no_dialog(const char *title, const char *text)
+{
+    return yes_no_dialog(title, text);
+}
+
 static void
 confirm(struct ui_app *app, struct plan *p, const char *skipped)
 {
@@ -566,6 +572,15 @@ cmd_top(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_storage(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (!ui_app_host(app))
+        return UI_OK;
+    ui_storage_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 {
     if (!ui_app_host(app))
@@ -665,6 +680,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
+    [UI_CMD_STORAGE] = cmd_storage,
     [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,

@@ -360,21 +360,21 @@ test_volume_xml(void)
     p->disk_size_mib = 3072;
     p->disk_format = VD_FMT_RAW;
     p->prealloc = VD_PREALLOC_FULL;
-    xml = vd_plan_vm_volume_xml(p);
+    xml = vd_plan_vm_volume_xml(p, NULL);
     doc = xmlReadMemory(xml, (int)strlen(xml), "v.xml", NULL, 0);
     g_assert_true(schema_valid(vol_rng, doc));
     assert_xp(doc, "/volume/name", "vdw1.img");
-    assert_xp(doc, "/volume/capacity", "3072");
-    assert_xp(doc, "/volume/capacity/@unit", "MiB");
-    assert_xp(doc, "/volume/allocation", "3072");
+    assert_xp(doc, "/volume/capacity", "3221225472");
+    assert_xp(doc, "/volume/capacity/@unit", "bytes");
+    assert_xp(doc, "/volume/allocation", "3221225472");
     assert_xp(doc, "/volume/target/format/@type", "raw");
     xmlFreeDoc(doc);
     g_free(xml);
 
     p->disk_format = VD_FMT_QCOW2;
-    p->prealloc = VD_PREALLOC_NONE;
+    p->prealloc = VD_PREALLOC_OFF;
     p->disk_volume = g_strdup("my disk.qcow2");
-    xml = vd_plan_vm_volume_xml(p);
+    xml = vd_plan_vm_volume_xml(p, NULL);
     doc = xmlReadMemory(xml, (int)strlen(xml), "v.xml", NULL, 0);
     assert_xp(doc, "/volume/name", "my disk.qcow2");
     assert_xp(doc, "/volume/allocation", "0");
@@ -383,7 +383,7 @@ test_volume_xml(void)
     g_free(xml);
 
     p->disk = VD_DISK_EXISTING;
-    g_assert_null(vd_plan_vm_volume_xml(p));
+    g_assert_null(vd_plan_vm_volume_xml(p, NULL));
 }
 
 /* Untrusted answers never become markup. */
@@ -480,8 +480,9 @@ test_validation(void)
     TRY((g_free(q->machine), q->machine = g_strdup("virt")), "machine", "not offered");
     TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->disk_bus = VD_BUS_IDE), "disk-bus", "no IDE");
     TRY(q->disk_size_mib = 0, "disk-size", "above 0");
-    TRY((q->disk_size_mib = 30 * 1024, q->prealloc = VD_PREALLOC_FULL), "disk-size", "Only 20 GiB free");
-    TRY((q->disk_format = VD_FMT_RAW, q->prealloc = VD_PREALLOC_METADATA), "prealloc", "for qcow2");
+    TRY((q->disk_size_mib = 30 * 1024, q->prealloc = VD_PREALLOC_FALLOC), "disk-size", "Only 20 GiB free");
+    TRY((q->disk_format = VD_FMT_RAW, q->prealloc = VD_PREALLOC_METADATA), "prealloc", "needs the qcow2 format");
+    TRY((q->prealloc = VD_PREALLOC_FULL), "prealloc", "use falloc for qcow2");
     TRY((g_free(q->disk_pool), q->disk_pool = g_strdup("nope")), "disk-pool", "No pool named nope");
     TRY((g_free(q->disk_pool), q->disk_pool = g_strdup("off")), "disk-pool", "not active");
     TRY(q->disk_volume = g_strdup("base.qcow2"), "disk-volume", "already has a volume base.qcow2");
