@@ -44,6 +44,7 @@ struct wizard {
     char *custom_xml;             /* edited in $EDITOR */
     char *detected;               /* "Detected Debian 12 on the CD image" */
     char *saved;                  /* "Template saved as ..." */
+    char *tpl_error;              /* the template chosen cannot be read */
     bool loading;                 /* a template is being applied: no OS defaults */
 };
 
@@ -67,6 +68,7 @@ wiz_unref(gpointer p)
     g_free(w->custom_xml);
     g_free(w->detected);
     g_free(w->saved);
+    g_free(w->tpl_error);
     g_free(w);
 }
 
@@ -318,6 +320,8 @@ check(struct wizard *w)
         if (f)
             ui_field_set_error(f, e->message, e->warning);
     }
+    if (w->tpl_error)
+        ui_field_set_error(ui_dialog_field(w->d, "template"), w->tpl_error, false);
     if (!w->facts)
         ui_field_set_error(ui_dialog_field(w->d, "host"),
                            w->facts_error ? w->facts_error : _("Reading what the host offers…"), !w->facts_error);
@@ -612,11 +616,14 @@ load_template(struct wizard *w, const char *name)
     g_autofree char *file = g_strconcat(name, ".vm", NULL);
     g_autofree char *path = g_build_filename(dir, file, NULL);
     g_autoptr(GError) err = NULL;
-    struct vd_plan_vm *p = vd_plan_vm_load(path, &err);
-    struct ui_field *tf = ui_dialog_field(w->d, "template");
+    struct vd_plan_vm *p;
 
+    g_clear_pointer(&w->tpl_error, g_free);
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        return;   /* still being typed */
+    p = vd_plan_vm_load(path, &err);
     if (!p) {
-        ui_field_set_error(tf, err->message, false);
+        w->tpl_error = g_strdup(err->message);
         return;
     }
     /* keep the name typed here when the template has none */

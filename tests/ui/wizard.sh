@@ -13,7 +13,7 @@ XDG="$UI_TMPDIR/xdg"
 mkdir -p "$XDG"
 export XDG_CONFIG_HOME="$XDG"
 
-plan 19
+plan 23
 
 k() { ui_keys "$@"; sleep 0.1; }
 t() { ui_type "$1"; sleep 0.1; }
@@ -64,5 +64,24 @@ check "Esc asks before discarding" ui_wait_for "Discard everything entered here?
 k Tab
 k Tab Enter
 check "create and start on the test driver" ui_wait_for "Created and started vdwui"
+
+# ---- templates: saved from the review, chosen from the list on page 1 ----
+k n; ui_wait_for "Step 1 of 7"
+t vdwtpl; k PageDown PageDown; ui_wait_for "Step 3 of 7"
+k Tab Tab C-u; t 3
+k PageDown PageDown PageDown PageDown
+ui_wait_for "Step 7 of 7"
+k Tab Tab Tab Tab Enter
+check "Save template writes it under the config directory" \
+    eval 'ui_wait_for "Template saved as" && [ -s "$XDG/virtdeck/templates/vdwtpl.vm" ]'
+k Escape y
+k n; ui_wait_for "Step 1 of 7"
+k Tab Enter
+check "Enter on the template field lists the saved ones" ui_wait_for "│vdwtpl"
+k Enter
+check "choosing one fills the answers (its name)" ui_wait_for "Name          vdwtpl"
+k PageDown PageDown PageDown PageDown PageDown PageDown
+check "and the rest (3 vCPUs on the review)" ui_wait_for "CPU: 3 vCPUs"
+k Escape y
 
 tap_done
