@@ -34,6 +34,7 @@ struct ui_dialog {
     GPtrArray *popup;           /* char * */
     guint popup_sel;
     char *popup_note;           /* nothing to choose: why */
+    GString *popup_prefix;      /* typed so far: selects the first item starting with it */
 };
 
 struct hotkey {
@@ -88,6 +89,8 @@ ui_dialog_free(struct ui_dialog *d)
     if (d->popup)
         g_ptr_array_unref(d->popup);
     g_free(d->popup_note);
+    if (d->popup_prefix)
+        g_string_free(d->popup_prefix, TRUE);
     g_free(d);
 }
 
@@ -550,7 +553,24 @@ popup_close(struct ui_dialog *d)
 {
     g_clear_pointer(&d->popup, g_ptr_array_unref);
     g_clear_pointer(&d->popup_note, g_free);
+    if (d->popup_prefix)
+        g_string_truncate(d->popup_prefix, 0);
     d->popup_field = NULL;
+}
+
+/* The first item that starts with the typed prefix (case-insensitive). */
+static void
+popup_seek(struct ui_dialog *d)
+{
+    g_autofree char *want = g_utf8_casefold(d->popup_prefix->str, -1);
+
+    for (guint i = 0; i < d->popup->len; i++) {
+        g_autofree char *it = g_utf8_casefold(d->popup->pdata[i], -1);
+        if (g_str_has_prefix(it, want)) {
+            d->popup_sel = i;
+            return;
+        }
+    }
 }
 
 static void
@@ -585,11 +605,9 @@ popup_key(struct ui_dialog *d, ui_key k)
     }
     switch (k) {
     case UI_KEY_FN | KEY_DOWN:
-    case 'j':
         d->popup_sel = MIN(d->popup_sel + 1, n - 1);
         return;
     case UI_KEY_FN | KEY_UP:
-    case 'k':
         d->popup_sel = d->popup_sel ? d->popup_sel - 1 : 0;
         return;
     case UI_KEY_FN | KEY_NPAGE:
@@ -621,16 +639,16 @@ popup_key(struct ui_dialog *d, ui_key k)
     default:
         break;
     }
-    /* a character jumps to the next item that starts with it */
-    if (!(k & UI_KEY_FN) && k > 32) {
-        for (guint step = 1; step <= n; step++) {
-            guint i = (d->popup_sel + step) % n;
-            const char *it = d->popup->pdata[i];
-            if (g_unichar_tolower(g_utf8_get_char(it)) == g_unichar_tolower((gunichar)k)) {
-                d->popup_sel = i;
-                break;
-            }
-        }
+    /* typing selects the first item that starts with what was typed */
+    if (!d->popup_prefix)
+        d->popup_prefix = g_string_new(NULL);
+    if (k == (UI_KEY_FN | KEY_BACKSPACE) && d->popup_prefix->len) {
+        const char *s = d->popup_prefix->str;
+        g_string_truncate(d->popup_prefix, g_utf8_find_prev_char(s, s + d->popup_prefix->len) - s);
+        popup_seek(d);
+    } else if (!(k & UI_KEY_FN) && k >= 32 && k != 127 && g_unichar_isprint((gunichar)k)) {
+        g_string_append_unichar(d->popup_prefix, (gunichar)k);
+        popup_seek(d);
     }
 }
 
@@ -946,6 +964,10 @@ draw_popup(const struct ui_dialog *d, int fy, int fx, int fw, int rows)
     if (!d->popup) {
         ui_draw_text(y + 1, fx + 1, fw - 2, d->popup_note, vd_attr(VD_C_DIALOG_ERROR), UI_ALIGN_LEFT, false);
         return;
+    }
+    if (d->popup_prefix && d->popup_prefix->len) {
+        g_autofree char *p = g_strdup_printf(" %s ", d->popup_prefix->str);
+        ui_draw_text(y + h - 1, fx + 2, fw - 4, p, vd_attr(VD_C_DIALOG_FOCUS), UI_ALIGN_LEFT, false);
     }
     top = CLAMP((int)d->popup_sel - (h - 2) / 2, 0, MAX(n - (h - 2), 0));
     for (int i = 0; i < h - 2 && top + i < n; i++)

@@ -62,8 +62,8 @@ k() { vd_keys "$@"; sleep 0.1; }
 t() { vd_type "$1"; sleep 0.1; }
 page() { vd_wait_for "Step $1 of 7" 10; }
 
-# walk NAME ISO MEM_MIB SIZE_MIB [raw-full] [pool-letter]: pages 1-6, ends on the review page
-# (raw-full: raw format, full preallocation; pool-letter: pick the pool starting with it)
+# walk NAME ISO MEM_MIB SIZE_MIB [raw-falloc] [pool]: pages 1-6, ends on the review page
+# (raw-falloc: raw format, allocated; pool: typed into the pool list to pick it)
 walk() {
     local name=$1 iso=$2 mem=$3 size=$4 rawfull=$5 pool=$6
     k n; page 1 || return 1
@@ -76,7 +76,7 @@ walk() {
     k NPage; page 4 || return 1
     # storage: a new volume, size; raw + full preallocation; SATA bus
     k Tab
-    [ -n "$pool" ] && { k Enter; k "$pool" Enter; }
+    [ -n "$pool" ] && { k Enter; t "$pool"; k Enter; }
     k Tab Tab C-u; t "${size}m"; k Tab
     [ -n "$rawfull" ] && { k Right; k Tab Right Right; k BTab; }
     k Tab Tab Right
@@ -159,7 +159,7 @@ lab_virsh "$U" undefine vdwtaken > /dev/null 2>&1
 # ---- full pool: a tiny pool fills up between review and create ------------------------
 in_libvirtd "mkdir -p $TINY_DIR && mount -t tmpfs -o size=8m vdwtiny $TINY_DIR" &&
     lab_virsh "$U" pool-create-as "$TINY" dir --target "$TINY_DIR" > /dev/null
-walk vdwfull "$LAB_ISO" 64 6 "" v
+walk vdwfull "$LAB_ISO" 64 6 "" vdwtiny
 vd_check "full pool: the review shows the disk in the tiny pool" vd_has "vdwtiny/vdwfull.qcow2"
 in_libvirtd "dd if=/dev/zero of=$TINY_DIR/filler bs=64k; dd if=/dev/zero of=$TINY_DIR/filler2 bs=1k" 2> /dev/null
 button 2

@@ -13,7 +13,7 @@ XDG="$UI_TMPDIR/xdg"
 mkdir -p "$XDG"
 export XDG_CONFIG_HOME="$XDG"
 
-plan 23
+plan 24
 
 k() { ui_keys "$@"; sleep 0.1; }
 t() { ui_type "$1"; sleep 0.1; }
@@ -35,7 +35,9 @@ k PageDown
 check "PgDn turns to step 2" ui_wait_for "Step 2 of 7: install source and OS"
 k Enter
 check "Enter on a choice opens its list" eval 'ui_wait_for "PXE network boot" && ui_has "import an existing disk"'
-k Down Down Down Down Enter
+t pxe
+check "typing in the list selects the first item starting with it" ui_wait_for " pxe "
+k Enter
 check "the list sets the choice" eval 'ui_wait_for "◂ PXE network boot ▸"'
 k PageDown
 check "step 3 shows the host's CPUs next to vCPUs" eval 'ui_wait_for "Step 3 of 7" && ui_has "host: 16 CPUs"'
