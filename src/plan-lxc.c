@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <libxml/tree.h>
 
@@ -374,37 +375,39 @@ vd_lxc_build_busybox(const char *dir, const char *hostname, bool *created, char 
            && write_file(dir, "etc/hostname", host, error);
 }
 
-/* Remove what vd_lxc_build_busybox made; stop at anything else. */
+/* Remove a tree: never follows a symbolic link, never crosses into another
+ * file system (a mount left inside stays, and so does its directory). */
+static void
+remove_below(const char *dir, dev_t dev)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, n, NULL);
+        GStatBuf st;
+
+        if (g_lstat(p, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (st.st_dev != dev)
+                continue;
+            remove_below(p, dev);
+            g_rmdir(p);
+        } else {
+            g_unlink(p);
+        }
+    }
+}
+
 void
 vd_lxc_remove_tree(const char *dir)
 {
-    g_autofree char *bindir = g_build_filename(dir, "bin", NULL);
-    g_auto(GStrv) list = NULL;
-    const char *bb = vd_lxc_busybox_path();
+    GStatBuf st;
 
-    if (bb) {
-        list = applets(bb);
-        for (guint i = 0; list[i]; i++) {
-            g_autofree char *link = NULL;
-            const char *a = g_strstrip(list[i]);
-            if (!*a || strstr(a, "..") || g_path_is_absolute(a))
-                continue;
-            link = g_build_filename(dir, a, NULL);
-            if (g_file_test(link, G_FILE_TEST_IS_SYMLINK))
-                g_unlink(link);
-        }
-    }
-    {
-        g_autofree char *b = g_build_filename(dir, "bin", "busybox", NULL);
-        g_unlink(b);
-    }
-    for (const char *const *f = (const char *const[]){ "etc/passwd", "etc/group", "etc/hostname", NULL }; *f; f++) {
-        g_autofree char *p = g_build_filename(dir, *f, NULL);
-        g_unlink(p);
-    }
-    for (guint i = G_N_ELEMENTS(tree_dirs); i-- > 0;) {
-        g_autofree char *p = g_build_filename(dir, tree_dirs[i], NULL);
-        g_rmdir(p);
-    }
+    if (!dir || !g_path_is_absolute(dir) || g_str_equal(dir, "/") || g_lstat(dir, &st) != 0
+        || !S_ISDIR(st.st_mode))
+        return;
+    remove_below(dir, st.st_dev);
     g_rmdir(dir);
 }

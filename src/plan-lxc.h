@@ -45,7 +45,8 @@ char *vd_plan_lxc_summary(const struct vd_plan_lxc *p);
  * of its applets, etc/passwd, group, hostname, and empty proc, sys, dev,
  * tmp, root. *created tells whether dir itself was made here (for undo). */
 bool vd_lxc_build_busybox(const char *dir, const char *hostname, bool *created, char **error);
-/* Remove a tree built by vd_lxc_build_busybox (only what it makes). */
+/* Remove a tree vd_lxc_build_busybox made (the caller knows it made the
+ * directory): no symbolic link is followed, no other file system entered. */
 void vd_lxc_remove_tree(const char *dir);
 /* Where busybox is on this machine, or NULL. */
 const char *vd_lxc_busybox_path(void);

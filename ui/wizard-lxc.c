@@ -29,6 +29,7 @@ struct lxc_wizard {
     struct vd_host_facts *facts;
     char *facts_error;
     guint facts_gen;
+    bool dir_touched;             /* the user edited the root directory */
 };
 
 static struct lxc_wizard *
@@ -121,8 +122,8 @@ check(struct lxc_wizard *w)
     struct ui_field *dir = ui_dialog_field(w->d, "rootfs-dir");
 
     form_to_plan(w);
-    /* the directory follows the name until the user types one */
-    if (!dir->text->len || g_str_has_prefix(dir->text->str, "/var/lib/libvirt/filesystems/")) {
+    /* the directory follows the name until the user edits it */
+    if (!w->dir_touched) {
         g_clear_pointer(&w->plan->rootfs_dir, g_free);
         vd_plan_lxc_apply_defaults(w->plan, w->facts);
         if (w->plan->rootfs_dir && g_strcmp0(dir->text->str, w->plan->rootfs_dir) != 0) {
@@ -225,6 +226,8 @@ on_changed(struct ui_dialog *d, struct ui_field *f, gpointer user)
 {
     struct lxc_wizard *w = user;
 
+    if (f->id && g_str_equal(f->id, "rootfs-dir"))
+        w->dir_touched = true;
     if (f->id && g_str_equal(f->id, "host") && f->choice < w->hosts->len) {
         w->host = g_array_index(w->hosts, guint, f->choice);
         request_facts(w);

@@ -15,7 +15,7 @@ vd_init
 U=$LAB_URI
 VMS="vdwcs vdwcs-clone vdwcl vdwcs2"
 
-tap_plan 14
+tap_plan 15
 
 lab_up || tap_bail "lab up failed"
 
@@ -77,7 +77,9 @@ tap_check "the clone starts" eval 'lab_virsh "$U" start vdwcs-clone && lab_wait_
 lab_virsh "$U" destroy vdwcs-clone > /dev/null 2>&1
 
 # ---- linked clone ------------------------------------------------------------------
-k y; vd_wait_for "Clone vdwcs" 5
+vd_check "the new clone is selected in the list" eval '[ "$(vd_cursor)" = vdwcs-clone ]'
+k g   # back to vdwcs, the first row
+k y; vd_wait_for "Clone vdwcs " 5
 k C-u; t vdwcl; k Tab Space Enter
 vd_check "linked: the status line says so" vd_wait_for "Cloned vdwcs as vdwcl (linked disks)" 60
 V=$(lab_virsh "$U" vol-dumpxml --pool default vdwcl.qcow2)
@@ -85,13 +87,14 @@ tap_check "linked: vdwcl.qcow2 is qcow2 over vdwcs.qcow2" \
     eval 'grep -q "<format type=.qcow2./>" <<< "$V" && grep -A2 "<backingStore>" <<< "$V" | grep -q "$LAB_IMAGES/vdwcs.qcow2"'
 
 # ---- refusals ------------------------------------------------------------------------
-k y; vd_wait_for "Clone vdwcs" 5
+k g
+k y; vd_wait_for "Clone vdwcs " 5
 k C-u; t vdwcl
 vd_check "a taken name is refused inline" vd_wait_for "A domain with this name exists" 5
 k Escape
 lab_virsh "$U" start vdwcs > /dev/null
 vd_wait_row vdwcs running 10
-k y
+k g y
 vd_check "a running source: the form says to shut it down" vd_wait_for "Shut the machine down first" 5
 k C-u; t vdwcs2; k Enter
 vd_check "and the clone fails with that reason, nothing made" \
