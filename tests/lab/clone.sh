@@ -15,7 +15,7 @@ vd_init
 U=$LAB_URI
 VMS="vdwcs vdwcs-clone vdwcl vdwcs2"
 
-tap_plan 15
+tap_plan 14
 
 lab_up || tap_bail "lab up failed"
 
@@ -26,7 +26,7 @@ cleanup() {
         lab_virsh "$U" undefine "$d" > /dev/null 2>&1
     done
     # the linked clone before its backing volume
-    for d in vdwcl.qcow2 vdwcs-clone.qcow2 vdwcs.qcow2; do
+    for d in vdwcl.qcow2 vdwcs2.qcow2 vdwcs-clone.qcow2 vdwcs.qcow2; do
         lab_virsh "$U" vol-delete --pool default "$d" > /dev/null 2>&1
     done
     return 0
@@ -98,7 +98,7 @@ k g y
 vd_check "a running source: the form says to shut it down" vd_wait_for "Shut the machine down first" 5
 k C-u; t vdwcs2; k Enter
 vd_check "and the clone fails with that reason, nothing made" \
-    eval 'vd_wait_for "cannot be copied safely" 30 && ! lab_virsh "$U" dominfo vdwcs2'
+    eval 'vd_wait_for "cannot be copied safely" 30 && ! lab_virsh "$U" dominfo vdwcs2 && ! lab_virsh "$U" vol-info --pool default vdwcs2.qcow2'
 lab_virsh "$U" destroy vdwcs > /dev/null 2>&1
 
 tap_done
