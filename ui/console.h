@@ -161,12 +161,23 @@ const char *ui_console_uuid(const struct ui_console *con);
 int ui_console_color_pair(uint32_t fg, uint32_t bg);
 void ui_console_menu_free(GArray *items);
 
+/* ---- --console mode (ui/main.c) ---- */
+
+/* Open the console of the domain NAME (or UUID) of host 0 as soon as its
+ * first domain list arrives; leaving the console (or a failure) quits the
+ * program. kind as for ui_console_open. */
+void ui_console_start_direct(struct ui_app *app, const char *name, const char *kind);
+/* After ui_app_run: the message to print (failure), or NULL. */
+const char *ui_console_direct_message(void);
+
 /* ---- console keys: pure helpers, unit tested ---- */
 
-/* The bytes a VT100/xterm terminal sends for key k (with modifiers) into
- * out (at least 16 bytes); returns their count, 0 for keys that send
- * nothing. Used by the serial backend. */
-size_t ui_console_key_bytes(ui_key k, char *out, size_t size);
-/* Decode curses' extended key names ("kUP5", "kDC3") into base | mods;
- * returns k itself for anything else. */
+/* The bytes a terminal (xterm conventions, as libvterm implements them)
+ * sends for key k (with UI_KEY_MOD_* bits) into out; returns their count,
+ * 0 for keys that send nothing. modes: bytes fed to the emulator first
+ * (e.g. "\033[?1h" for application cursor keys), or NULL. The serial
+ * backend does the same on its live emulator. */
+size_t ui_console_key_bytes(ui_key k, const char *modes, char *out, size_t size);
+/* Decode curses' extended key names ("kUP5", "kDC3") and KEY_SR/KEY_SF,
+ * KEY_SLEFT... into base | UI_KEY_MOD_*; returns k itself otherwise. */
 ui_key ui_console_decode_key(ui_key k);
