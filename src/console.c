@@ -250,8 +250,11 @@ read_in_locked(struct vd_console *con)
             break;
         }
         if (n < 0) {
+            /* what a client sees when another one takes the console over */
             g_autofree char *err = libvirt_error();
-            end_locked(con, VD_CONSOLE_FAILED, g_strdup_printf(_("Console read failed: %s"), err));
+            end_locked(con, VD_CONSOLE_EOF,
+                       g_strdup_printf(_("The console stream ended (%s): another client may have taken "
+                                         "the console over, or the guest stopped"), err));
             break;
         }
         push_data_locked(con, buf, (size_t)n);
@@ -276,7 +279,9 @@ on_stream(virStreamPtr st, int events, void *opaque)
         /* what is still buffered first, then the end */
         read_in_locked(con);
         if (events & VIR_STREAM_EVENT_ERROR)
-            end_locked(con, VD_CONSOLE_FAILED, g_strdup(_("The console stream failed")));
+            end_locked(con, VD_CONSOLE_EOF,
+                       g_strdup(_("The console stream ended: another client may have taken the console "
+                                  "over, or the guest stopped")));
         else
             end_locked(con, VD_CONSOLE_EOF, g_strdup(_("The console was closed by the other side")));
     }
@@ -302,6 +307,15 @@ on_kick(int timer, void *opaque)
 }
 
 /* ---- open, on the host's worker ---------------------------------------------- */
+
+static bool
+flags_unsupported(void)
+{
+    virErrorPtr e = virGetLastError();
+
+    return e && (e->code == VIR_ERR_INVALID_ARG || e->code == VIR_ERR_NO_SUPPORT) && e->message &&
+           strstr(e->message, "unsupported flags");
+}
 
 static void
 open_task(virConnectPtr vc, struct vd_task *t, gpointer data)
@@ -330,6 +344,12 @@ open_task(virConnectPtr vc, struct vd_task *t, gpointer data)
     }
     st = virStreamNew(vc, VIR_STREAM_NONBLOCK);
     rc = st ? virDomainOpenConsole(dom, con->devname, st, flags) : -1;
+    if (rc < 0 && st && flags_unsupported()) {
+        /* LXC takes no flags (and has no console lock to take over) */
+        virStreamFree(st);
+        st = virStreamNew(vc, VIR_STREAM_NONBLOCK);
+        rc = st ? virDomainOpenConsole(dom, con->devname, st, 0) : -1;
+    }
     if (rc < 0) {
         virErrorPtr e = virGetLastError();
         bool busy = e && vd_console_error_is_busy(e->code, e->message);

@@ -546,16 +546,19 @@ menu_done(struct ui_dialog *d, int result, gpointer user)
     return true;
 }
 
+/* The menu: one line per item, chosen by its digit or letter. */
 static void
 menu_add(struct ui_dialog *d, int *n, const char *label, int result)
 {
     static const char hot[] = "123456789abcdefghijklmnopqrstuvwxyz";
     g_autofree char *text = NULL;
+    char id[16];
 
     if (*n >= (int)sizeof(hot) - 1)
         return;
     text = g_strdup_printf("%c  %s", hot[*n], label);
-    ui_dialog_add_button(d, text, result);
+    g_snprintf(id, sizeof id, "item%d", *n);
+    ui_dialog_add_label(d, id, text);
     ui_dialog_add_hotkey(d, hot[*n], result);
     (*n)++;
 }
@@ -585,6 +588,7 @@ open_menu(struct ui_console *con)
     }
     menu_add(d, &n, con->direct ? _("Leave the console and quit") : _("Leave the console"), MENU_LEAVE);
     ui_console_menu_free(items);
+    ui_dialog_add_button(d, _("Close"), UI_DIALOG_CANCEL);
     ui_dialog_set_callbacks(d, NULL, menu_done, con, NULL);
     ui_app_open_dialog(app, d);
 }
