@@ -172,6 +172,10 @@ const char *ui_console_direct_message(void);
 
 /* ---- console keys: pure helpers, unit tested ---- */
 
+/* "Ctrl+]" for a control character (the [console] escape-key, menu-key);
+ * translated, g_free. */
+char *ui_console_key_label(int ctrl);
+
 /* The bytes a terminal (xterm conventions, as libvterm implements them)
  * sends for key k (with UI_KEY_MOD_* bits) into out; returns their count,
  * 0 for keys that send nothing. modes: bytes fed to the emulator first

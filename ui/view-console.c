@@ -231,8 +231,8 @@ ui_console_decode_key(ui_key k)
     return k;
 }
 
-static char *
-ctrl_key_name(int k)
+char *
+ui_console_key_label(int k)
 {
     /* TRANSLATORS: a Ctrl key in the console hints: Ctrl+] */
     return g_strdup_printf(_("Ctrl+%c"), k >= 1 && k <= 26 ? 'A' + k - 1 : '@' + k);
@@ -385,8 +385,8 @@ draw_top(const struct ui_console *con, int y, int x, int w)
 {
     struct ui_app *app = con->app;
     const struct ui_host *h = con->host < app->hosts->len ? g_ptr_array_index(app->hosts, con->host) : NULL;
-    g_autofree char *esc = ctrl_key_name(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT);
-    g_autofree char *menu = ctrl_key_name(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT);
+    g_autofree char *esc = ui_console_key_label(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT);
+    g_autofree char *menu = ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT);
     /* TRANSLATORS: console title: domain, host, console kind (serial, vnc), state */
     g_autofree char *left = g_strdup_printf(_(" %1$s on %2$s · %3$s · %4$s"), con->title,
                                             h ? ui_host_label(app, h) : "?", con->ops->kind,
@@ -434,7 +434,7 @@ draw_bottom(const struct ui_console *con, int y, int x, int w)
     if (con->state == UI_CONSOLE_OPEN) {
         st = con->ops->status ? con->ops->status(con->be) : NULL;
     } else if (con->state == UI_CONSOLE_CLOSED || con->state == UI_CONSOLE_FAILED) {
-        g_autofree char *esc = ctrl_key_name(con->app->cfg ? con->app->cfg->console_escape
+        g_autofree char *esc = ui_console_key_label(con->app->cfg ? con->app->cfg->console_escape
                                                            : VD_CONSOLE_ESCAPE_DEFAULT);
         slot = con->state == UI_CONSOLE_FAILED ? VD_C_STATUS_ERROR : VD_C_STATUS_INFO;
         st = con->ops->reopen
@@ -568,8 +568,8 @@ open_menu(struct ui_console *con)
 {
     struct ui_app *app = con->app;
     struct ui_dialog *d = ui_dialog_new(_("Console"), 50);
-    g_autofree char *esc = ctrl_key_name(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT);
-    g_autofree char *menu = ctrl_key_name(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT);
+    g_autofree char *esc = ui_console_key_label(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT);
+    g_autofree char *menu = ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT);
     g_autofree char *send_esc = g_strdup_printf(_("Send %s to the guest"), esc);
     g_autofree char *send_menu = g_strdup_printf(_("Send %s to the guest"), menu);
     GArray *items = con->ops->menu ? con->ops->menu(con->be) : NULL;
