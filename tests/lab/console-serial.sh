@@ -88,6 +88,10 @@ vd_keys 1
 vd_check "1: full screen (no host tree, the title line is the console's)" \
     eval 'vd_wait_gone "Hosts " && vd_screen | head -n1 | grep -q "vds1 on"'
 
+vd_check "full screen: the pane size goes to libvterm (120x34)" vd_wait_for "120×34: the guest is not told"
+_vd_tmux resize-window -t "$VD_SESSION" -x 100 -y 30
+vd_check "a terminal resize reaches libvterm (100x28)" vd_wait_for "100×28: the guest is not told"
+
 # ---- a second client: asked, takes over with force ---------------------------------------
 in_session v2 vd_start 100 30 -c "$U" --console "$VM" --serial
 vd_check "a second virtdeck is asked whether to take the console over" \
@@ -168,8 +172,7 @@ cat > "$VD_TMP/$CT.xml" <<EOF
  <devices><filesystem type='mount'><source dir='$CT_DIR'/><target dir='/'/></filesystem><console type='pty'/></devices></domain>
 EOF
 if ! err=$(lab_virsh "$LAB_LXC_URI" define "$VD_TMP/$CT.xml" 2>&1 && lab_virsh "$LAB_LXC_URI" start "$CT" 2>&1); then
-    tap_skip "LXC container cannot start here: $err"
-    tap_skip "LXC container cannot start here"
+    for _ in 1 2 3 4 5 6 7 8; do tap_skip "LXC container cannot start here: $err"; done
 else
     in_session v6 vd_start 100 30 -c "$LAB_LXC_URI" --console "$CT"
     in_session v6 vd_wait_for "serial · connected" > /dev/null
@@ -179,6 +182,37 @@ else
     in_session v6 vd_type "echo vd-\$(($r+1))"
     in_session v6 vd_keys Enter
     vd_check "LXC: echo vd-\$((R+1)) prints vd-$((r + 1))" in_session v6 vd_wait_for "vd-$((r + 1))"
+
+    # colours reach the screen through libvterm and the colour pairs
+    in_session v6 vd_type "printf '\\033[31mvd-%s\\033[0m\\n' red"
+    in_session v6 vd_keys Enter
+    _red() { in_session v6 vd_screen -e | grep -q $'\e\\[31mvd-red'; }
+    vd_check "LXC: red text from the guest is drawn red" vd_wait _red
+    # the guest's title and clear-screen sequences stay inside libvterm
+    in_session v6 vd_type "printf '\\033]2;vd-%s\\007' pwned"
+    in_session v6 vd_keys Enter
+    sleep 0.5
+    title=$(_vd_tmux display-message -p -t v6 '#{pane_title}')
+    [ "$title" != vd-pwned ]
+    tap_ok $? "LXC: a title sequence from the guest does not reach the terminal (pane title '$title')" || true
+    # alternate screen: shown, then the shell's screen comes back
+    in_session v6 vd_type "printf '\\033[?1049h\\033[Hvd-alt%s' -screen; sleep 2; printf '\\033[?1049l'"
+    in_session v6 vd_keys Enter
+    vd_check "LXC: the alternate screen replaces the shell's screen" \
+        eval 'in_session v6 vd_wait_for vd-alt-screen && ! in_session v6 vd_has BusyBox'
+    vd_check "LXC: leaving it brings the shell's screen back" \
+        eval 'in_session v6 vd_wait_gone vd-alt-screen && in_session v6 vd_has BusyBox'
+    # scrollback: Shift+PgUp shows older lines and says so
+    in_session v6 vd_type "seq 1 200"
+    in_session v6 vd_keys Enter
+    _line() { in_session v6 vd_screen | grep -qx -- "$1"; }
+    in_session v6 vd_wait _line 200 > /dev/null
+    in_session v6 vd_keys S-PPage
+    vd_check "LXC: Shift+PgUp scrolls back a page and says so" \
+        eval 'in_session v6 vd_wait_for "Scrolled back" && ! _line 200 && _line 160'
+    in_session v6 vd_keys S-NPage
+    vd_check "LXC: Shift+PgDn returns to the live screen" \
+        eval 'in_session v6 vd_wait_gone "Scrolled back" && _line 200'
     in_session v6 vd_keys 'C-]'
 fi
 
