@@ -141,6 +141,8 @@ void ui_app_push_screen(struct ui_app *app, const struct ui_screen_ops *ops, gpo
 /* Close the top screen (or the given one, wherever it is in the stack). */
 void ui_app_pop_screen(struct ui_app *app);
 void ui_app_close_screen(struct ui_app *app, gpointer state);
+/* Switch an open screen to other ops (a console going full screen). */
+void ui_app_set_screen_ops(struct ui_app *app, gpointer state, const struct ui_screen_ops *ops);
 /* The state of the topmost open screen with these ops, or NULL. */
 gpointer ui_app_find_screen(const struct ui_app *app, const struct ui_screen_ops *ops);
 /* Apply flags returned by a handler. */
@@ -149,6 +151,8 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
+/* The one yes/no question (Yes = 1, No = 2, No by default; y/n and д/н). */
+struct ui_dialog *ui_app_yes_no_dialog(const char *title, const char *text);
 
 /* view-top.c */
 void ui_top_open(struct ui_app *app);
