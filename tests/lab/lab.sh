@@ -257,7 +257,7 @@ keyscan() {
 }
 
 ensure_sshd() {
-    local home=$ROOT_HOME key pub kh host
+    local home=$ROOT_HOME key pub
     mkdir -p /run/sshd "$home/.ssh"
     chmod 700 "$home/.ssh"
     ssh-keygen -A > /dev/null
@@ -271,7 +271,9 @@ ensure_sshd() {
     chmod 600 "$home/.ssh/authorized_keys"
     grep -qxF "$pub" "$home/.ssh/authorized_keys" || printf '%s\n' "$pub" >> "$home/.ssh/authorized_keys"
 
+    local started=0
     if ! pid_of sshd-lab > /dev/null; then
+        started=1
         if [ -n "$(ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null)" ]; then
             die "port $LAB_SSH_PORT is in use by something else: $(ss -Hltnp "sport = :$LAB_SSH_PORT" | tr -s ' ')"
         fi
@@ -282,27 +284,39 @@ ensure_sshd() {
             -o KbdInteractiveAuthentication=no -o MaxStartups=100:30:200 9>&- \
             || die "sshd failed to start"
     fi
+    # quick path: sshd was up and libvirt over SSH works (host keys known)
+    [ "$started" = 1 ] || ! ssh_virsh_ok "$LAB_SSH_URI" list || return 0
     local i keys=
     for i in $(seq 50); do
         keys=$(keyscan) && [ -n "$keys" ] && break
         sleep 0.1
     done
     [ -n "$keys" ] || die "sshd on 127.0.0.1:$LAB_SSH_PORT does not answer ssh-keyscan"
+    record_host_keys "[127.0.0.1]:$LAB_SSH_PORT" "$keys"
 
-    host="[127.0.0.1]:$LAB_SSH_PORT"
-    kh=$home/.ssh/known_hosts
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
+        die "virsh -c $LAB_SSH_URI list failed: $out"
+    fi
+}
+
+# ssh_virsh_ok URI ARGS: virsh over SSH works, with no terminal to prompt on
+ssh_virsh_ok() {
+    local uri=$1; shift
+    timeout 30 setsid -w virsh -q -c "$uri" "$@" < /dev/null > /dev/null 2>&1
+}
+
+# record_host_keys HOST KEYS: make HOST's entries in known_hosts exactly KEYS
+# ("TYPE BASE64" lines, sorted)
+record_host_keys() {
+    local host=$1 keys=$2 kh=$ROOT_HOME/.ssh/known_hosts
     touch "$kh"
     if [ "$(ssh-keygen -F "$host" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
         say "recording host keys of $host in $kh"
         ssh-keygen -R "$host" -f "$kh" > /dev/null 2>&1 || true
         rm -f "$kh.old"
         printf '%s\n' "$keys" | sed "s/^/$host /" >> "$kh"
-    fi
-
-    # The real check: libvirt over SSH, with no terminal and no way to prompt.
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
-        die "virsh -c $LAB_SSH_URI list failed: $out"
     fi
 }
 
@@ -697,23 +711,24 @@ start_host2() {
 
 # ensure_host2: host 2 up with network, pool, ISO, kernel and its VMs
 ensure_host2() {
-    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys kh
+    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys
     start_host2
     until h2_virsh version > /dev/null 2>&1; do
         [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "host 2's libvirtd does not answer"
         h2_pid libvirtd > /dev/null || die "host 2's libvirtd died (see $S/log)"
         sleep 0.2
     done
-    # known_hosts: the same host keys as here, under the name 10.254.0.2
-    kh=$ROOT_HOME/.ssh/known_hosts
-    keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
-    [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
-    if [ "$(ssh-keygen -F "$H2_ADDR" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
-        say "recording host keys of $H2_ADDR in $kh"
-        ssh-keygen -R "$H2_ADDR" -f "$kh" > /dev/null 2>&1 || true
-        rm -f "$kh.old"
-        printf '%s\n' "$keys" | sed "s/^/$H2_ADDR /" >> "$kh"
+    # known_hosts: the same host keys as host 1, under the name 10.254.0.2.
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
+        keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
+        [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
+        record_host_keys "$H2_ADDR" "$keys"
+        out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1) ||
+            die "virsh -c $LAB_H2_URI hostname failed: $out"
     fi
+    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
     if ! h2_virsh net-info default > /dev/null 2>&1; then
         h2_virsh net-define /usr/share/libvirt/networks/default.xml > /dev/null
     fi
@@ -752,12 +767,6 @@ ensure_host2() {
         linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml"
         h2_virsh define "$S/$LAB_H2_LINUX_VM.xml" > /dev/null
     fi
-    # the real check: libvirt over SSH, with no terminal and no way to prompt
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
-        die "virsh -c $LAB_H2_URI hostname failed: $out"
-    fi
-    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
 }
 
 # ---- commands ------------------------------------------------------------------
