@@ -12,6 +12,9 @@
 #   tests/lab/lab.sh env             shell export lines (eval "$(lab.sh env)")
 #   tests/lab/lab.sh up-host2        only host 2 (part of `up` unless LAB_HOST2=no)
 #   tests/lab/lab.sh down-host2      stop host 2 and remove its netns
+#   tests/lab/lab.sh delay-up [MS]   delay proxy 127.0.0.1:2223 -> lab sshd, MS each
+#                                    way (default 75); LAB_DELAY_URI goes through it
+#   tests/lab/lab.sh delay-down      stop it (`down` does too)
 # Helpers for tests (used by lib.sh):
 #   tests/lab/lab.sh pid NAME        print the PID of libvirtd|virtlogd|sshd-lab
 #   tests/lab/lab.sh start-libvirtd  start libvirtd (if needed) and wait for it
@@ -257,7 +260,7 @@ keyscan() {
 }
 
 ensure_sshd() {
-    local home=$ROOT_HOME key pub kh host
+    local home=$ROOT_HOME key pub
     mkdir -p /run/sshd "$home/.ssh"
     chmod 700 "$home/.ssh"
     ssh-keygen -A > /dev/null
@@ -271,7 +274,9 @@ ensure_sshd() {
     chmod 600 "$home/.ssh/authorized_keys"
     grep -qxF "$pub" "$home/.ssh/authorized_keys" || printf '%s\n' "$pub" >> "$home/.ssh/authorized_keys"
 
+    local started=0
     if ! pid_of sshd-lab > /dev/null; then
+        started=1
         if [ -n "$(ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null)" ]; then
             die "port $LAB_SSH_PORT is in use by something else: $(ss -Hltnp "sport = :$LAB_SSH_PORT" | tr -s ' ')"
         fi
@@ -282,27 +287,39 @@ ensure_sshd() {
             -o KbdInteractiveAuthentication=no -o MaxStartups=100:30:200 9>&- \
             || die "sshd failed to start"
     fi
+    # quick path: sshd was up and libvirt over SSH works (host keys known)
+    [ "$started" = 1 ] || ! ssh_virsh_ok "$LAB_SSH_URI" list || return 0
     local i keys=
     for i in $(seq 50); do
         keys=$(keyscan) && [ -n "$keys" ] && break
         sleep 0.1
     done
     [ -n "$keys" ] || die "sshd on 127.0.0.1:$LAB_SSH_PORT does not answer ssh-keyscan"
+    record_host_keys "[127.0.0.1]:$LAB_SSH_PORT" "$keys"
 
-    host="[127.0.0.1]:$LAB_SSH_PORT"
-    kh=$home/.ssh/known_hosts
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
+        die "virsh -c $LAB_SSH_URI list failed: $out"
+    fi
+}
+
+# ssh_virsh_ok URI ARGS: virsh over SSH works, with no terminal to prompt on
+ssh_virsh_ok() {
+    local uri=$1; shift
+    timeout 30 setsid -w virsh -q -c "$uri" "$@" < /dev/null > /dev/null 2>&1
+}
+
+# record_host_keys HOST KEYS: make HOST's entries in known_hosts exactly KEYS
+# ("TYPE BASE64" lines, sorted)
+record_host_keys() {
+    local host=$1 keys=$2 kh=$ROOT_HOME/.ssh/known_hosts
     touch "$kh"
     if [ "$(ssh-keygen -F "$host" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
         say "recording host keys of $host in $kh"
         ssh-keygen -R "$host" -f "$kh" > /dev/null 2>&1 || true
         rm -f "$kh.old"
         printf '%s\n' "$keys" | sed "s/^/$host /" >> "$kh"
-    fi
-
-    # The real check: libvirt over SSH, with no terminal and no way to prompt.
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
-        die "virsh -c $LAB_SSH_URI list failed: $out"
     fi
 }
 
@@ -697,23 +714,24 @@ start_host2() {
 
 # ensure_host2: host 2 up with network, pool, ISO, kernel and its VMs
 ensure_host2() {
-    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys kh
+    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys
     start_host2
     until h2_virsh version > /dev/null 2>&1; do
         [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "host 2's libvirtd does not answer"
         h2_pid libvirtd > /dev/null || die "host 2's libvirtd died (see $S/log)"
         sleep 0.2
     done
-    # known_hosts: the same host keys as here, under the name 10.254.0.2
-    kh=$ROOT_HOME/.ssh/known_hosts
-    keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
-    [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
-    if [ "$(ssh-keygen -F "$H2_ADDR" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
-        say "recording host keys of $H2_ADDR in $kh"
-        ssh-keygen -R "$H2_ADDR" -f "$kh" > /dev/null 2>&1 || true
-        rm -f "$kh.old"
-        printf '%s\n' "$keys" | sed "s/^/$H2_ADDR /" >> "$kh"
+    # known_hosts: the same host keys as host 1, under the name 10.254.0.2.
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
+        keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
+        [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
+        record_host_keys "$H2_ADDR" "$keys"
+        out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1) ||
+            die "virsh -c $LAB_H2_URI hostname failed: $out"
     fi
+    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
     if ! h2_virsh net-info default > /dev/null 2>&1; then
         h2_virsh net-define /usr/share/libvirt/networks/default.xml > /dev/null
     fi
@@ -752,12 +770,69 @@ ensure_host2() {
         linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml"
         h2_virsh define "$S/$LAB_H2_LINUX_VM.xml" > /dev/null
     fi
-    # the real check: libvirt over SSH, with no terminal and no way to prompt
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
-        die "virsh -c $LAB_H2_URI hostname failed: $out"
+}
+
+# ---- delay proxy: a slow link in front of the lab sshd ------------------------------
+
+# tests/lab/delay-proxy.c, built here with cc into $LAB; listens on
+# 127.0.0.1:$LAB_DELAY_PORT, forwards to the lab sshd and delays every chunk
+# by MS milliseconds each way (`delay-up 75` = 150 ms round trip).
+LAB_DELAY_PORT=${LAB_DELAY_PORT:-2223}
+LAB_DELAY_URI=qemu+ssh://root@127.0.0.1:$LAB_DELAY_PORT/system
+DELAY_BIN=$LAB/delay-proxy
+DELAY_PIDFILE=$LAB/delay-proxy.pid
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+delay_pid() {
+    local pid
+    [ -r "$DELAY_PIDFILE" ] || return 1
+    pid=$(tr -dc '0-9' < "$DELAY_PIDFILE")
+    [ -n "$pid" ] || return 1
+    case $(proc_state "$pid") in ''|Z|X) return 1 ;; esac
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = delay-proxy ] || return 1
+    printf '%s\n' "$pid"
+}
+
+delay_down() {
+    local pid
+    pid=$(delay_pid) || { rm -f "$DELAY_PIDFILE"; return 0; }
+    say "stopping delay-proxy (PID $pid)"
+    kill -TERM "$pid" 2> /dev/null || true
+    wait_gone "$pid" delay-proxy
+    rm -f "$DELAY_PIDFILE" "$LAB/delay-proxy.ms"
+}
+
+delay_up() {
+    local ms=${1:-75} src=$LAB_DIR/delay-proxy.c keys i
+    case $ms in ''|*[!0-9]*) die "usage: $prog delay-up [MS] (delay each way, default 75)" ;; esac
+    pid_of sshd-lab > /dev/null || die "the lab sshd is not running: $prog up first"
+    if [ ! -x "$DELAY_BIN" ] || [ "$src" -nt "$DELAY_BIN" ]; then
+        say "building $DELAY_BIN"
+        mkdir -p "$LAB"
+        ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$DELAY_BIN.tmp" "$src" || die "cannot build $src"
+        mv -f "$DELAY_BIN.tmp" "$DELAY_BIN"
     fi
-    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
+    if delay_pid > /dev/null && [ "$(cat "$LAB/delay-proxy.ms" 2> /dev/null)" = "$ms" ]; then
+        return 0
+    fi
+    delay_down
+    if [ -n "$(ss -Hltn "sport = :$LAB_DELAY_PORT" 2> /dev/null)" ]; then
+        die "port $LAB_DELAY_PORT is in use: $(ss -Hltnp "sport = :$LAB_DELAY_PORT" | tr -s ' ')"
+    fi
+    say "starting delay-proxy 127.0.0.1:$LAB_DELAY_PORT -> 127.0.0.1:$LAB_SSH_PORT, $ms ms each way"
+    setsid "$DELAY_BIN" "127.0.0.1:$LAB_DELAY_PORT" "127.0.0.1:$LAB_SSH_PORT" "$ms" \
+        < /dev/null >> "$LAB/delay-proxy.log" 2>&1 8>&- 9>&- &
+    echo $! > "$DELAY_PIDFILE"
+    echo "$ms" > "$LAB/delay-proxy.ms"
+    for i in $(seq 50); do
+        [ -n "$(ss -Hltn "sport = :$LAB_DELAY_PORT" 2> /dev/null)" ] && break
+        sleep 0.1
+    done
+    delay_pid > /dev/null || die "delay-proxy did not start (see $LAB/delay-proxy.log)"
+    # the lab sshd's keys, under the proxy's name
+    keys=$(keyscan) && [ -n "$keys" ] || die "the lab sshd does not answer ssh-keyscan"
+    record_host_keys "[127.0.0.1]:$LAB_DELAY_PORT" "$keys"
+    ssh_virsh_ok "$LAB_DELAY_URI" list || die "virsh -c $LAB_DELAY_URI list fails"
 }
 
 # ---- commands ------------------------------------------------------------------
@@ -855,6 +930,7 @@ cmd_down() {
         left=$(timeout 30 virsh -q -c "$LAB_URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
         [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
     fi
+    delay_down || rc=1
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
@@ -904,6 +980,12 @@ cmd_status() {
         printf '%-10s stopped\n' host2
         [ "${LAB_HOST2:-yes}" = no ] || ok=1
     fi
+    if p=$(delay_pid); then
+        printf '%-10s running, PID %s: 127.0.0.1:%s -> :%s, %s ms each way\n' delay "$p" \
+            "$LAB_DELAY_PORT" "$LAB_SSH_PORT" "$(cat "$LAB/delay-proxy.ms" 2> /dev/null)"
+    else
+        printf '%-10s stopped (optional: %s delay-up [MS])\n' delay "$prog"
+    fi
     if [ -s "$LAB_ISO" ]; then printf '%-10s %s\n' iso "$LAB_ISO"; else printf '%-10s missing\n' iso; ok=1; fi
     return $ok
 }
@@ -913,7 +995,7 @@ cmd_env() {
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
-    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM; do
+    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
     [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"
@@ -929,7 +1011,9 @@ case ${1-} in
     pid) [ $# -eq 2 ] || die "usage: $prog pid libvirtd|virtlogd|sshd-lab"; pid_of "$2" ;;
     up-host2) need_root; lock; ensure_host2; say "host 2 is up" ;;
     down-host2) need_root; lock; stop_host2 ;;
+    delay-up) shift; need_root; lock; delay_up "$@" ;;
+    delay-down) need_root; lock; delay_down ;;
     start-libvirtd) need_root; lock; start_libvirtd ;;
     stop-libvirtd) need_root; lock; stop_libvirtd ;;
-    *) echo "usage: $prog up | down [--purge] | status | env" >&2; exit 2 ;;
+    *) echo "usage: $prog up | down [--purge] | status | env | up-host2 | down-host2 | delay-up [MS] | delay-down" >&2; exit 2 ;;
 esac
