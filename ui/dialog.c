@@ -36,6 +36,8 @@ field_free(gpointer p)
 
     g_free(f->id);
     g_free(f->label);
+    if (f->text && f->hidden)
+        memset(f->text->str, 0, f->text->allocated_len);
     if (f->text)
         g_string_free(f->text, TRUE);
     if (f->choices)
@@ -394,8 +396,16 @@ draw_text_field(const struct ui_field *f, int y, int x, int w, bool focused)
 {
     attr_t attr = vd_attr(focused ? VD_C_DIALOG_FOCUS : VD_C_DIALOG_FIELD);
     const char *s = f->text->str, *cur = s + f->cursor, *start = s;
-    g_autofree char *at = NULL;
+    g_autofree char *at = NULL, *mask = NULL;
     int cx;
+
+    if (f->hidden) {
+        /* a password: one '*' per character, the cursor at the same place */
+        glong n = g_utf8_strlen(s, -1), c = g_utf8_pointer_to_offset(s, cur);
+        mask = g_strnfill((gsize)n, '*');
+        s = start = mask;
+        cur = mask + c;
+    }
 
     /* scroll so that the cursor stays visible */
     while (start < cur && span_width(start, cur) > w - 1)

@@ -35,6 +35,7 @@ struct ui_field {
     bool checked;
     int result;             /* BUTTON */
     enum vd_color slot;     /* LABEL colour */
+    bool hidden;            /* TEXT: drawn as '*' (passwords), wiped when freed */
 };
 
 struct ui_dialog;
