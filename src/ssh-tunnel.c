@@ -207,6 +207,49 @@ vd_ssh_known_hosts_check(const char *path, const char *host, int port, const uns
     return v;
 }
 
+/* The host key algorithms to ask for: the types known_hosts already has for
+ * this host first (as OpenSSH does), so that a known host is checked with
+ * the key it was recorded with rather than reported as unknown. NULL when
+ * none is known (libssh2's default order). */
+char *
+vd_ssh_hostkey_prefs(const char *path, const char *host, int port)
+{
+    static const struct { const char *method; int mask; } types[] = {
+        { "ssh-ed25519", LIBSSH2_KNOWNHOST_KEY_ED25519 },
+        { "ecdsa-sha2-nistp256", LIBSSH2_KNOWNHOST_KEY_ECDSA_256 },
+        { "ecdsa-sha2-nistp384", LIBSSH2_KNOWNHOST_KEY_ECDSA_384 },
+        { "ecdsa-sha2-nistp521", LIBSSH2_KNOWNHOST_KEY_ECDSA_521 },
+        { "rsa-sha2-512,rsa-sha2-256,ssh-rsa", LIBSSH2_KNOWNHOST_KEY_SSHRSA },
+    };
+    g_autofree char *name = host_name(host, port), *error = NULL;
+    g_autoptr(GString) known = g_string_new(NULL), other = g_string_new(NULL);
+    LIBSSH2_SESSION *s = libssh2_session_init();
+    LIBSSH2_KNOWNHOSTS *kh = s ? libssh2_knownhost_init(s) : NULL;
+    static const char dummy[1] = { 0 };
+
+    if (!kh || !read_known_hosts(kh, path, &error)) {
+        if (kh)
+            libssh2_knownhost_free(kh);
+        if (s)
+            libssh2_session_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
+        /* a one-byte key never matches: MISMATCH means an entry of this type */
+        int rc = libssh2_knownhost_checkp(kh, name, -1, dummy, sizeof dummy,
+                                          LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                                              types[i].mask,
+                                          NULL);
+        GString *to = rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH ? known : other;
+        g_string_append_printf(to, "%s%s", to->len ? "," : "", types[i].method);
+    }
+    libssh2_knownhost_free(kh);
+    libssh2_session_free(s);
+    if (!known->len)
+        return NULL;
+    return g_strdup_printf("%s,%s", known->str, other->str);
+}
+
 bool
 vd_ssh_known_hosts_add(const char *path, const char *host, int port, const unsigned char *key,
                        size_t key_len, char **error)
@@ -548,6 +591,12 @@ session_start(struct session *ss, char **error)
     }
     libssh2_session_set_blocking(ss->s, 1);
     libssh2_session_set_timeout(ss->s, CONNECT_TIMEOUT_MS * 2);
+    {
+        g_autofree char *path = g_build_filename(g_get_home_dir(), ".ssh", "known_hosts", NULL);
+        g_autofree char *prefs = vd_ssh_hostkey_prefs(path, ss->host, ss->port);
+        if (prefs)
+            libssh2_session_method_pref(ss->s, LIBSSH2_METHOD_HOSTKEY, prefs);
+    }
     if (libssh2_session_handshake(ss->s, ss->sock) != 0) {
         g_autofree char *m = ssh_error(ss->s);
         *error = g_strdup_printf(_("SSH handshake with %s failed: %s"), ss->host, m);

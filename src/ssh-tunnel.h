@@ -56,6 +56,9 @@ enum vd_hostkey_verdict {
 enum vd_hostkey_verdict vd_ssh_known_hosts_check(const char *path, const char *host, int port,
                                                  const unsigned char *key, size_t key_len,
                                                  char **error);
+/* Host key algorithms for libssh2_session_method_pref: the types known_hosts
+ * holds for host first; NULL when it holds none (g_free). */
+char *vd_ssh_hostkey_prefs(const char *path, const char *host, int port);
 /* Append one line for host (port != 22: [host]:port). */
 bool vd_ssh_known_hosts_add(const char *path, const char *host, int port, const unsigned char *key,
                             size_t key_len, char **error);

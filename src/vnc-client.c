@@ -278,6 +278,7 @@ struct vd_vnc {
 
 static int client_tag;
 static __thread char last_error[512];
+static __thread char last_log[512];
 
 static void
 vd_vnc_unref(struct vd_vnc *v)
@@ -303,10 +304,16 @@ vd_vnc_unref(struct vd_vnc *v)
     g_free(v);
 }
 
+/* Informational messages are not shown, but the last one is kept: some
+ * failures (authentication) are reported through this hook. */
 static void
 log_quiet(const char *format, ...)
 {
-    (void)format;
+    va_list ap;
+
+    va_start(ap, format);
+    vsnprintf(last_log, sizeof last_log, format, ap);
+    va_end(ap);
 }
 
 /* libvncclient reports errors through a global printf-like hook with no
@@ -631,8 +638,13 @@ new_client(struct vd_vnc *v, int fd)
 static void
 handshake_failed(struct vd_vnc *v)
 {
-    bool auth = strstr(last_error, "uthentication") || strstr(last_error, "assword");
+    bool auth = strstr(last_error, "uthentication") || strstr(last_error, "assword") ||
+                strstr(last_log, "uthentication") || strstr(last_log, "assword");
 
+    /* a server that asked for the password and then ended the handshake
+     * refused it (QEMU closes without a reason) */
+    if (v->password_asked && v->password)
+        auth = true;
     if (v->password_asked && !v->password)
         set_state(v, VD_VNC_FAILED, VD_VNC_ERR_NEED_PASSWORD,
                   g_strdup(_("The VNC display needs a password")));
@@ -676,7 +688,7 @@ vnc_thread(gpointer data)
     char *error = NULL;
     int fd = connect_target(v, &error);
 
-    last_error[0] = '\0';
+    last_error[0] = last_log[0] = '\0';
     if (fd < 0) {
         wipe_password(v);
         set_state(v, VD_VNC_FAILED, VD_VNC_ERR_CONNECT, vd_sanitize(error));

@@ -423,7 +423,8 @@ on_unknown_hostkey(struct vd_ssh_question *q, const char *host, const char *key_
     struct ui_app *app = user;
     struct hk_ask *a = g_new0(struct hk_ask, 1);
     g_autofree char *text =
-        g_strdup_printf(_("The SSH host key of %1$s is not known.\n%2$s key fingerprint: %3$s\n"
+        /* TRANSLATORS: host, key type (ssh-ed25519), fingerprint (SHA256:...) */
+        g_strdup_printf(_("The SSH host key of %1$s is not known. Its %2$s fingerprint is %3$s. "
                           "Connect, and add the key to ~/.ssh/known_hosts?"),
                         host, key_type, fingerprint);
     struct ui_dialog *d = ui_app_yes_no_dialog(_("Unknown SSH host key"), text);

@@ -281,6 +281,16 @@ test_known_hosts(void)
     g_assert_cmpint(check(path, "plainhashed", 22, k1, &err), ==, VD_HOSTKEY_CHANGED);
     g_assert_cmpint(check(path, "other.example", 22, k1, &err), ==, VD_HOSTKEY_UNKNOWN);
 
+    /* the algorithms to ask for: the recorded type first */
+    {
+        g_autofree char *prefs = vd_ssh_hostkey_prefs(path, "10.0.0.5", 2222);
+        g_autofree char *none = vd_ssh_hostkey_prefs(path, "other.example", 22);
+        g_assert_nonnull(prefs);
+        g_assert_true(g_str_has_prefix(prefs, "ssh-ed25519,"));
+        g_assert_nonnull(strstr(prefs, "ecdsa-sha2-nistp256"));
+        g_assert_null(none);
+    }
+
     /* accepting appends a line that the next check finds */
     g_assert_true(vd_ssh_known_hosts_add(path, "new.example", 2022, g_bytes_get_data(k2, NULL),
                                          g_bytes_get_size(k2), &err));
