@@ -375,7 +375,7 @@ ask_password(struct vnc *v, const char *why)
     g_autofree char *text = NULL;
     struct ui_field *f;
 
-    text = why ? g_strdup_printf(_("%1$s.\nPassword for the VNC display of %2$s (kept in memory for this connection only):"),
+    text = why ? g_strdup_printf(_("%1$s. Password for the VNC display of %2$s (kept in memory for this connection only):"),
                                  why, v->name)
                : g_strdup_printf(_("Password for the VNC display of %s (kept in memory for this connection only):"),
                                  v->name);
