@@ -84,7 +84,7 @@ nearest256(uint32_t c)
 }
 
 static uint32_t
-nearest16(uint32_t c)
+nearest16_search(uint32_t c)
 {
     int best = 0, bd = dist2(c, pal16[0]);
 
@@ -96,6 +96,22 @@ nearest16(uint32_t c)
         }
     }
     return (uint32_t)best;
+}
+
+/* a picture has few distinct colours: remember the last answers (per
+ * thread, so renderers on different threads need no lock) */
+static uint32_t
+nearest16(uint32_t c)
+{
+    static _Thread_local uint32_t key[1024];    /* colour + 1 << 24; 0: empty */
+    static _Thread_local uint8_t val[1024];
+    unsigned h = (c * 0x9E3779B1u) >> 22;
+
+    if (key[h] != (c | 1u << 24)) {
+        key[h] = c | 1u << 24;
+        val[h] = (uint8_t)nearest16_search(c);
+    }
+    return val[h];
 }
 
 static inline uint32_t
@@ -311,6 +327,8 @@ struct vd_cr {
     struct tcell *tc;
     unsigned t_matched, t_total;
     bool recognised;
+    int64_t stale_area;         /* pixels changed since the last grid search
+                                 * while the frame was not recognised */
 
     /* what is shown */
     enum vd_cr_mode eff;
@@ -809,6 +827,9 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
         if (r->colors != VD_CR_MONO) {
             c.bg = reduce(r->colors, t->bg);
             c.fg = reduce(r->colors, 0xAAAAAA);
+        } else if (luma(t->bg) >= 128) {
+            c.fg = 0;           /* reverse video */
+            c.bg = 7;
         }
         return c;
     case T_MATCHED:
@@ -817,6 +838,9 @@ text_out(const struct vd_cr *r, const struct vd_fb *fb, int trow, int tcol)
         if (r->colors != VD_CR_MONO) {
             c.fg = reduce(r->colors, t->fg);
             c.bg = reduce(r->colors, t->bg);
+        } else if (luma(t->bg) > luma(t->fg) && luma(t->bg) >= 96) {
+            c.fg = 0;
+            c.bg = 7;
         }
         return c;
     default: {
@@ -891,8 +915,19 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
     const int natural[][3] = {
         { 9, 0, 0 }, { 8, 0, 0 }, { 9, (W % 9) / 2, (H % 16) / 2 }, { 8, (W % 8) / 2, (H % 16) / 2 },
     };
+    int blank = -1, blank_fill = -1;    /* natural grids of uniform cells only */
+    bool any_glyph = false;
     for (unsigned i = 0; i < G_N_ELEMENTS(natural); i++) {
-        int s = grid_score(fb, natural[i][0], natural[i][1], natural[i][2], 64, 4000, best, &glyphs);
+        int cw = natural[i][0], ox = natural[i][1], oy = natural[i][2];
+        int s = grid_score(fb, cw, ox, oy, 64, 4000, best, &glyphs);
+        int tcols = (W - ox) / cw, trows = (H - oy) / GLYPH_H;
+        any_glyph |= glyphs > 0;
+        if (glyphs == 0 && tcols > 0 && trows > 0 && tcols * trows <= 4000) {
+            if (blank < 0)
+                blank = (int)i;
+            if (blank_fill < 0 && W == ox + tcols * cw && H == oy + trows * GLYPH_H)
+                blank_fill = (int)i;
+        }
         if (2 * s - glyphs > best) {
             best = 2 * s - glyphs;
             best_cw = natural[i][0];
@@ -902,18 +937,63 @@ detect_grid(struct vd_cr *r, const struct vd_fb *fb)
                 goto found;
         }
     }
-    /* every offset of both widths */
+    if (!any_glyph && blank >= 0) {
+        /* a blank frame (or blocks of colour): nothing to look for; the
+         * natural grid that fills the frame if there is one */
+        if (blank_fill >= 0)
+            blank = blank_fill;
+        best_cw = natural[blank][0];
+        best_ox = natural[blank][1];
+        best_oy = natural[blank][2];
+        goto found;
+    }
+    /* every offset of both widths: a quick look at 8 glyph cells first,
+     * then a closer one at the grids that came near the best */
+    enum { QUICK = 8, SLACK = 2, KEEP = 16 };
+    struct { int cw, ox, oy, m; } near[KEEP];
+    int nnear = 0, best1 = -QUICK;
     for (int cw = 9; cw >= 8; cw--)
         for (int oy = 0; oy < GLYPH_H; oy++)
             for (int ox = 0; ox < cw; ox++) {
-                int s = grid_score(fb, cw, ox, oy, 32, 600, best, &glyphs);
-                if (2 * s - glyphs > best) {
-                    best = 2 * s - glyphs;
-                    best_cw = cw;
-                    best_ox = ox;
-                    best_oy = oy;
+                /* give up at 3 misses, or when it cannot come near the best */
+                int s = grid_score(fb, cw, ox, oy, QUICK, 600, MAX(best1 - SLACK - 1, QUICK - 6), &glyphs);
+                int m = 2 * s - glyphs;
+                if (glyphs == 0 || m < best1 - SLACK)
+                    continue;
+                if (m > best1) {
+                    best1 = m;
+                    /* forget the ones that are no longer near */
+                    int k = 0;
+                    for (int i = 0; i < nnear; i++)
+                        if (near[i].m >= best1 - SLACK)
+                            near[k++] = near[i];
+                    nnear = k;
                 }
+                if (nnear == KEEP) {
+                    int lo = 0;
+                    for (int i = 1; i < KEEP; i++)
+                        if (near[i].m < near[lo].m)
+                            lo = i;
+                    if (near[lo].m >= m)
+                        continue;
+                    memmove(&near[lo], &near[lo + 1], sizeof(near[0]) * (size_t)(KEEP - 1 - lo));
+                    nnear--;
+                }
+                near[nnear].cw = cw;
+                near[nnear].ox = ox;
+                near[nnear].oy = oy;
+                near[nnear].m = m;
+                nnear++;
             }
+    for (int i = 0; i < nnear; i++) {
+        int s = grid_score(fb, near[i].cw, near[i].ox, near[i].oy, 32, 600, best, &glyphs);
+        if (2 * s - glyphs > best) {
+            best = 2 * s - glyphs;
+            best_cw = near[i].cw;
+            best_ox = near[i].ox;
+            best_oy = near[i].oy;
+        }
+    }
 found:
     r->tcw = best_cw;
     r->tox = best_ox;
@@ -993,6 +1073,33 @@ draw_text_cells(struct vd_cr *r, const struct vd_fb *fb, int c0, int c1, int r0,
             put(r, r->pic_row + ty - r->pan_y, r->pic_col + tx - r->pan_x, text_out(r, fb, ty, tx));
 }
 
+/* rb[x] += red and blue of p[x] (16 bits each), g[x] += green << 8; four
+ * pixels at a time (GCC and Clang vector extensions: SSE2, NEON...) */
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+
+static void
+colsum_row(uint32_t *restrict rb, uint32_t *restrict g, const uint32_t *restrict p, int n)
+{
+    const v4u32 mrb = { 0xff00ff, 0xff00ff, 0xff00ff, 0xff00ff };
+    const v4u32 mg = { 0xff00, 0xff00, 0xff00, 0xff00 };
+    int x = 0;
+
+    for (; x + 4 <= n; x += 4) {
+        v4u32 v, a, b;
+        memcpy(&v, p + x, sizeof(v));
+        memcpy(&a, rb + x, sizeof(a));
+        memcpy(&b, g + x, sizeof(b));
+        a += v & mrb;
+        b += v & mg;
+        memcpy(rb + x, &a, sizeof(a));
+        memcpy(g + x, &b, sizeof(b));
+    }
+    for (; x < n; x++) {
+        rb[x] += p[x] & 0xff00ff;
+        g[x] += p[x] & 0xff00;
+    }
+}
+
 /* the picture cells [pc0,pc1) x [pr0,pr1): per row of samples, the pixel
  * columns are summed first (one sequential pass over the rows, which the
  * compiler vectorises), then the sums of each sample's columns */
@@ -1024,13 +1131,8 @@ draw_image_cells(struct vd_cr *r, const struct vd_fb *fb, int pc0, int pc1, int 
             memset(cr, 0, sizeof(*cr) * 3 * (size_t)nx);
             if (y1 - y0 <= 256) {
                 /* red and blue side by side, 16 bits each: 256 rows fit */
-                for (int y = y0; y < y1; y++) {
-                    const uint32_t *p = fb->px + (size_t)y * fb->stride_px + xa;
-                    for (int x = 0; x < nx; x++) {
-                        cr[x] += p[x] & 0xff00ff;
-                        cg[x] += p[x] & 0x00ff00;
-                    }
-                }
+                for (int y = y0; y < y1; y++)
+                    colsum_row(cr, cg, fb->px + (size_t)y * fb->stride_px + xa, nx);
                 for (int x = 0; x < nx; x++) {
                     cb[x] = cr[x] & 0xffff;
                     cr[x] >>= 16;
@@ -1114,6 +1216,8 @@ blank_all(struct vd_cr *r)
 static void
 full_recompute(struct vd_cr *r, const struct vd_fb *fb, bool detect)
 {
+    if (detect)
+        r->stale_area = 0;
     r->fb_w = fb->width;
     r->fb_h = fb->height;
     r->recognised = false;
@@ -1168,11 +1272,15 @@ vd_cr_damage(struct vd_cr *r, const struct vd_fb *fb, int x, int y, int w, int h
         return;
 
     if (r->mode == VD_CR_TEXT) {
-        bool whole = x0 == 0 && y0 == 0 && x1 == fb->width && y1 == fb->height;
-        if (whole && !r->recognised) {
-            /* a new screen: maybe text again, maybe on another grid */
-            full_recompute(r, fb, true);
-            return;
+        if (!r->recognised) {
+            /* a new screen (a whole-frame update, or changes adding up to a
+             * quarter of the frame since the last look): maybe text again,
+             * maybe on another grid */
+            r->stale_area += (int64_t)(x1 - x0) * (y1 - y0);
+            if (r->stale_area * 4 >= (int64_t)fb->width * fb->height) {
+                full_recompute(r, fb, true);
+                return;
+            }
         }
         int c0, c1, r0, r1;
         text_update(r, fb, x0, y0, x1, y1, &c0, &c1, &r0, &r1);

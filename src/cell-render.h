@@ -26,9 +26,11 @@
  *                3 yellow/brown, 4 blue, 5 magenta, 6 cyan, 7 white, 8..15
  *                bright), nearest to the VGA palette (VGA text colours map
  *                exactly)
- *   VD_CR_MONO   always fg 7, bg 0 (the terminal's default colours); the
- *                picture is carried by the characters alone (thresholded
- *                blocks, or ASCII density).
+ *   VD_CR_MONO   fg 7, bg 0 (the terminal's default colours); the picture
+ *                is carried by the characters alone (thresholded blocks, or
+ *                ASCII density). Text mode only: fg 0, bg 7 marks a cell on a
+ *                light background (draw it in reverse video, e.g. a menu's
+ *                highlighted entry).
  *
  * Scaling (not for text mode, which is always one text cell per cell):
  *   VD_CR_FIT    the whole frame fits the grid, aspect kept (a cell is taken
