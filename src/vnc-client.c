@@ -272,6 +272,7 @@ struct vd_vnc {
 
     /* network thread only */
     rfbClient *cl;
+    uint8_t *fb;             /* libvncclient's framebuffer (we allocate it) */
     struct vd_vnc_rect pending[MAX_DAMAGE];
     int n_pending;
 };
@@ -398,10 +399,11 @@ add_rect(struct vd_vnc_rect *list, int *n, struct vd_vnc_rect r)
 static rfbBool
 on_malloc_fb(rfbClient *cl)
 {
+    struct vd_vnc *v = rfbClientGetClientData(cl, &client_tag);
     size_t n = (size_t)cl->width * (size_t)cl->height * 4;
 
-    free(cl->frameBuffer);
-    cl->frameBuffer = n ? calloc(1, n) : NULL;
+    free(v->fb);
+    v->fb = cl->frameBuffer = n ? calloc(1, n) : NULL;
     return cl->frameBuffer != NULL || n == 0;
 }
 
@@ -678,7 +680,8 @@ run_session(struct vd_vnc *v)
             break;
     }
     set_state(v, VD_VNC_CLOSED, VD_VNC_ERR_NONE,
-              g_strdup(*last_error ? last_error : _("The VNC server closed the connection")));
+              *last_error ? g_strdup_printf(_("The VNC server closed the connection: %s"), last_error)
+                          : g_strdup(_("The VNC server closed the connection")));
 }
 
 static gpointer
@@ -700,6 +703,7 @@ vnc_thread(gpointer data)
     if (!rfbInitClient(v->cl, NULL, NULL)) {
         /* rfbInitClient freed the client and closed the socket */
         v->cl = NULL;
+        g_clear_pointer(&v->fb, free);
         handshake_failed(v);
         wipe_password(v);
         vd_vnc_unref(v);
@@ -709,8 +713,8 @@ vnc_thread(gpointer data)
     set_state(v, VD_VNC_CONNECTED, VD_VNC_ERR_NONE, NULL);
     last_error[0] = '\0';
     run_session(v);
-    free(v->cl->frameBuffer);
     rfbClientCleanup(v->cl);
+    g_clear_pointer(&v->fb, free);
     v->cl = NULL;
     vd_vnc_unref(v);
     return NULL;

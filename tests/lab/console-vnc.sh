@@ -20,13 +20,14 @@ U=$LAB_URI
 GRUB=vdv1
 LINUX=vdv2
 PWVM=vdv3
+NOVNC=vdv4
 PROBE=${VD_BUILDDIR:-$(cd "$LAB_LIB_DIR/../.." && pwd)}/tests/lab/vnc-consoles
 [ -x "$PROBE" ] || tap_skip_all "$PROBE is not built"
 
 lab_up || tap_bail "lab up failed"
 
 cleanup() {
-    for d in $GRUB $LINUX $PWVM; do
+    for d in $GRUB $LINUX $PWVM $NOVNC; do
         lab_virsh "$U" destroy "$d" > /dev/null 2>&1
         lab_virsh "$U" undefine "$d" > /dev/null 2>&1
     done
@@ -146,7 +147,26 @@ vd_check "Enter boots entry two: its message 'two' shows on the screen" \
 vd_keys Escape
 vd_keys 'C-]'
 vd_check "Ctrl+] leaves the VNC console" eval 'vd_wait_gone "vnc · connected" && vd_wait_row "$GRUB" running'
+vd_keys Enter
+vd_check "Enter (auto) opens the VNC console of a domain with a VNC display" vd_wait_for "vnc · connected"
 lab_virsh "$U" destroy "$GRUB" > /dev/null
+vd_check "the guest going away ends the console with a message" \
+    eval 'vd_wait_for "The VNC server closed the connection" 20 && vd_has "Enter reconnects"'
+vd_keys 'C-]'
+
+# a domain without a VNC display: Enter opens its serial console instead
+copy_xml vdlab1 "$NOVNC" 'x = re.sub(r"\s*<graphics.*?</graphics>|\s*<graphics[^>]*/>", "", x, flags=re.S)'
+lab_virsh "$U" start --paused "$NOVNC" > /dev/null || tap_bail "cannot start $NOVNC"
+vd_filter "$NOVNC"
+vd_check "$NOVNC is listed" vd_wait_row "$NOVNC" paused
+vd_keys Enter
+vd_check "Enter on a domain without VNC graphics opens its serial console" vd_wait_for "serial · connected"
+vd_keys 'C-]'
+vd_wait_gone "serial · connected" > /dev/null
+vd_keys V
+vd_check "V on it says there is no VNC display" vd_wait_for "no VNC display"
+vd_keys 'C-]'
+lab_virsh "$U" destroy "$NOVNC" > /dev/null
 
 # ---- Linux: the VGA text console as the shell's text, typing -------------------------------
 prompt() { guest | grep -qx " *$LINUX#"; }
