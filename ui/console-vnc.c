@@ -209,11 +209,13 @@ put_run(int row, int col, int n, const struct vd_cell *cells, void *u)
     for (int i = 0; i < n; i++) {
         wchar_t wc[2] = { v->ascii ? ascii_char(cells[i].ch) : (wchar_t)cells[i].ch, 0 };
         int pair = cell_pair(v, &cells[i]);
+        /* mono text mode: fg 0 on bg 7 is a cell on a light background */
+        attr_t a = (!pair && cells[i].fg == 0 && cells[i].bg == 7) ? A_REVERSE : A_NORMAL;
         cchar_t cc;
 
         if (wc[0] < 0x20)
             wc[0] = ' ';
-        if (setcchar(&cc, wc, A_NORMAL, (short)(pair < 32767 ? pair : 0), pair ? &pair : NULL) == ERR)
+        if (setcchar(&cc, wc, a, (short)(pair < 32767 ? pair : 0), pair ? &pair : NULL) == ERR)
             setcchar(&cc, L"?", A_NORMAL, 0, NULL);
         mvwadd_wch(v->pad, row, col + i, &cc);
     }
