@@ -85,7 +85,7 @@ vd_filter "$GRUB"
 vd_keys l V
 vd_check "V opens the VNC console ('vdv1 on ... · vnc · connected')" vd_wait_for "vnc · connected"
 vd_check "in the pane: the GRUB menu entries as text" \
-    eval 'vd_wait_for "GNU GRUB  version" && vd_wait_for "│*Lab entry one" && vd_has "│ Lab entry two"'
+    eval 'vd_wait_for "GNU GRUB  version" 30 && vd_wait_for "│*Lab entry one" 30 && vd_wait_for "│ Lab entry two"'
 vd_keys 'C-^'
 vd_check "the console menu lists the render mode, scale, pan, send key and type text" \
     eval 'vd_wait_for "Render mode: text" && vd_has "Scale: fit" && vd_has "Send a key" && vd_has "Type text"'
@@ -145,6 +145,7 @@ vd_keys Enter
 vd_check "Enter boots entry two: its message 'two' shows on the screen" \
     eval 'vd_wait eval "guest | grep -qx \" *two\""'
 vd_keys Escape
+sleep 1   # under load, a Ctrl+] right after the boot was twice not taken (not reproduced by hand)
 vd_keys 'C-]'
 vd_check "Ctrl+] leaves the VNC console" eval 'vd_wait_gone "vnc · connected" && vd_wait_row "$GRUB" running'
 vd_keys Enter
