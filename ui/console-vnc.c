@@ -585,9 +585,14 @@ vnc_status(gpointer be)
 
     if (v->pan_mode)
         return g_strdup(_("Pan mode: arrows or h j k l move the view, Home to the corner, q ends"));
-    if (eff == VD_CR_TEXT && vd_cr_text_stats(v->cr, &matched, &total))
+    /* a blinking cursor changes the number of glyphs on screen: show the
+     * count only when something was not recognised (a steady status line
+     * keeps an idle console at 0 bytes) */
+    if (eff == VD_CR_TEXT && vd_cr_text_stats(v->cr, &matched, &total) && matched == total)
+        mode = g_strdup(_("text"));
+    else if (eff == VD_CR_TEXT && total)
         /* TRANSLATORS: text mode: characters recognised out of those on screen */
-        mode = g_strdup_printf(_("text %u/%u"), matched, total);
+        mode = g_strdup_printf(_("text, %u of %u glyphs recognised"), matched, total);
     else if (v->mode == VD_CR_TEXT)
         mode = g_strdup_printf(_("text (not a text screen: %s)"), vd_cr_mode_name(eff));
     else

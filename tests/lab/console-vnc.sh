@@ -93,8 +93,8 @@ vd_keys 1
 vd_check "menu 1: full screen" eval 'vd_wait_gone "Hosts " && vd_screen | head -n1 | grep -q "vdv1 on"'
 vd_check "the capture shows the GRUB menu entries as text" \
     eval 'vd_wait_for "│*Lab entry one " && vd_has "│ Lab entry two "'
-vd_check "text mode recognises every glyph (status 'text N/N')" \
-    eval 'vd_screen | grep -Eq "· text ([0-9]+)/\1 ·"'
+vd_check "text mode recognises every glyph (status '· text ·', no 'N of M')" \
+    eval 'vd_screen | tail -n1 | grep -q "^ *VNC 720×400 · text · "'
 tap_diag "status: $(vd_screen | grep -o "VNC .*")"
 vd_check "GRUB's help text, arrows included, reads back exactly" \
     eval 'guest | grep -qx " *Use the ↑ and ↓ keys to select which entry is highlighted\."'
@@ -174,6 +174,12 @@ prompt() { guest | grep -qx " *$LINUX#"; }
 vd_start 100 32 -c "$U" --console "$LINUX" --vnc
 vd_check "--console $LINUX --vnc opens straight into the VNC console" vd_wait_for "vnc · connected"
 vd_check "the Linux console's shell prompt reads back as text" vd_wait prompt 60
+# bench: an idle shell (its cursor blinks in the frame)
+: > "$VD_TMP/lidle.bytes"
+_vd_tmux pipe-pane -t "$VD_SESSION" -o "cat >> $VD_TMP/lidle.bytes"
+sleep 3
+_vd_tmux pipe-pane -t "$VD_SESSION"
+tap_diag "bench: bytes written for an idle Linux console (blinking cursor, 3 s): $(wc -c < "$VD_TMP/lidle.bytes")"
 vd_check "the busybox banner reads back exactly" \
     eval 'guest | grep -qx " *Enter '"'"'help'"'"' for a list of built-in commands\."'
 word=vd-$RANDOM
