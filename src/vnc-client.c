@@ -97,6 +97,7 @@ parse_listen(xmlNode *g, struct vd_vnc_target *t)
             continue;
         type = prop(c, "type");
         if (g_strcmp0(type, "socket") == 0) {
+            g_free(t->socket);
             t->socket = prop(c, "socket");
             return;
         }
