@@ -405,7 +405,7 @@ hostname "\$name"
 export PS1="\$name# "
 ip link set lo up
 ip link set eth0 up
-udhcpc -f -S -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
+udhcpc -f -S -T 1 -A 2 -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
 echo "virtdeck lab guest \$name: shell on ttyS0 and tty1"
 ( while :; do setsid -c sh < /dev/ttyS0 > /dev/ttyS0 2>&1; done ) &
 while :; do setsid -c sh < /dev/tty1 > /dev/tty1 2>&1; done
@@ -455,7 +455,23 @@ linux_files() {
         cp "$LINUX_DIR"/k/boot/vmlinuz-* "$LINUX_DIR/vmlinuz.tmp"
         mv -f "$LINUX_DIR/vmlinuz.tmp" "$LINUX_DIR/vmlinuz"
         rm -rf "$LINUX_DIR/k"
-        rm -f "$LINUX_DIR/initrd.gz"
+        rm -f "$LINUX_DIR/initrd.gz" "$LINUX_DIR/vmlinux"
+    fi
+    # The bzImage's own xz decompressor takes about 9 s under TCG: boot the
+    # uncompressed ELF instead (QEMU starts it at its PVH entry point).
+    if [ ! -s "$LINUX_DIR/vmlinux" ]; then
+        local off
+        off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$LINUX_DIR/vmlinuz" | awk -F: 'NR == 1 {print $1}')
+        # (xz stops after the stream: no pipe, whose writer would get SIGPIPE)
+        if [ -n "$off" ] && xz -dc --single-stream > "$LINUX_DIR/vmlinux.tmp" 2> /dev/null \
+            < <(tail -c +$((off + 1)) "$LINUX_DIR/vmlinuz" 2> /dev/null) &&
+            [ "$(LC_ALL=C readelf -n "$LINUX_DIR/vmlinux.tmp" 2> /dev/null | grep -c 'note type: (0x00000012)')" -gt 0 ]; then
+            mv -f "$LINUX_DIR/vmlinux.tmp" "$LINUX_DIR/vmlinux"
+        else
+            say "warning: no PVH vmlinux in $LINUX_DIR/vmlinuz: booting the bzImage (slower)"
+            rm -f "$LINUX_DIR/vmlinux.tmp"
+            cp "$LINUX_DIR/vmlinuz" "$LINUX_DIR/vmlinux"
+        fi
     fi
     # rebuilt when the init script changes
     if [ ! -s "$LINUX_DIR/initrd.gz" ] || ! linux_init | cmp -s - "$LINUX_DIR/init" \
@@ -499,15 +515,17 @@ linux_vm_xml() {
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$2/lab-vmlinuz</kernel>
+    <kernel>$2/lab-vmlinux</kernel>
     <initrd>$2/lab-initrd.gz</initrd>
     <cmdline>console=tty1 console=ttyS0 quiet vd.name=$1</cmdline>
   </os>
   <features><acpi/></features>
   <devices>
+    <controller type='usb' model='none'/>
     <interface type='network'><source network='default'/><model type='virtio'/></interface>
     <serial type='pty'/><console type='pty'><target type='serial'/></console>
     <graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>
+    <memballoon model='none'/>
   </devices>
 </domain>
 EOF
@@ -515,14 +533,36 @@ EOF
 
 ensure_linux_vm() {
     linux_files
+    install_if_changed "$LINUX_DIR/vmlinux" "$LAB_IMAGES/lab-vmlinux"
+    # the compressed kernel too, for domains made by hand from LAB.md
     install_if_changed "$LINUX_DIR/vmlinuz" "$LAB_IMAGES/lab-vmlinuz"
     install_if_changed "$LINUX_DIR/initrd.gz" "$LAB_IMAGES/lab-initrd.gz"
-    if ! virsh_q dominfo "$LAB_LINUX_VM" > /dev/null 2>&1; then
-        say "defining domain $LAB_LINUX_VM"
-        linux_vm_xml "$LAB_LINUX_VM" "$LAB_IMAGES" > "$LAB/$LAB_LINUX_VM.xml"
-        virsh_q define "$LAB/$LAB_LINUX_VM.xml" > /dev/null
-        virsh_q pool-refresh default > /dev/null
+    linux_vm_xml "$LAB_LINUX_VM" "$LAB_IMAGES" > "$LAB/$LAB_LINUX_VM.xml.new"
+    define_if_changed virsh_q "$LAB_LINUX_VM" "$LAB/$LAB_LINUX_VM.xml"
+}
+
+# define_if_changed VIRSH NAME FILE: define NAME from FILE.new when it is not
+# defined or FILE (the XML it was last defined from) differs; a changed
+# domain is undefined first (when shut off) so that it gets the new XML whole.
+define_if_changed() {
+    local virsh=$1 name=$2 file=$3
+    if "$virsh" dominfo "$name" > /dev/null 2>&1; then
+        if cmp -s "$file.new" "$file"; then
+            rm -f "$file.new"
+            return 0
+        fi
+        if [ "$("$virsh" domstate "$name" 2> /dev/null | sed '/^$/d')" != "shut off" ]; then
+            say "warning: $name is running: its new definition waits for the next up"
+            rm -f "$file.new"
+            return 0
+        fi
+        say "redefining $name (lab.sh changed it)"
+        "$virsh" undefine "$name" > /dev/null
+    else
+        say "defining domain $name"
     fi
+    "$virsh" define "$file.new" > /dev/null
+    mv -f "$file.new" "$file"
 }
 
 # ---- LXC container ----------------------------------------------------------------
@@ -749,7 +789,7 @@ ensure_host2() {
     fi
     # its own copies of the ISO, kernel and initrd (paths as host 2 sees them)
     local changed=0 f
-    for f in "$LAB_ISO:lab.iso" "$LINUX_DIR/vmlinuz:lab-vmlinuz" "$LINUX_DIR/initrd.gz:lab-initrd.gz"; do
+    for f in "$LAB_ISO:lab.iso" "$LINUX_DIR/vmlinux:lab-vmlinux" "$LINUX_DIR/initrd.gz:lab-initrd.gz"; do
         cmp -s "${f%%:*}" "$S/lib/images/${f#*:}" && continue
         install_if_changed "${f%%:*}" "$S/lib/images/${f#*:}"
         changed=1
@@ -765,11 +805,8 @@ ensure_host2() {
             h2_virsh define "$S/$vm.xml" > /dev/null
         fi
     done
-    if ! h2_virsh dominfo "$LAB_H2_LINUX_VM" > /dev/null 2>&1; then
-        say "host 2: defining $LAB_H2_LINUX_VM"
-        linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml"
-        h2_virsh define "$S/$LAB_H2_LINUX_VM.xml" > /dev/null
-    fi
+    linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml.new"
+    define_if_changed h2_virsh "$LAB_H2_LINUX_VM" "$S/$LAB_H2_LINUX_VM.xml"
 }
 
 # ---- delay proxy: a slow link in front of the lab sshd ------------------------------
@@ -917,7 +954,7 @@ cmd_down() {
             fi
             rm -rf "${LAB:?}/$LAB_LXC_CT" "$LAB/$LAB_LXC_CT.xml" "$LAB/lxc-ok"
             # the kernel download stays cached in $LAB/linux
-            rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
+            rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-vmlinux" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
             virsh_q pool-refresh default > /dev/null 2>&1 || true
         fi
         # Destroying networks stops their dnsmasq, which outlives libvirtd.
