@@ -12,7 +12,7 @@ for c in virsh libvirtd qemu-system-x86_64 /usr/sbin/sshd ip nsenter python3 exp
     command -v "$c" > /dev/null || tap_skip_all "$c is not installed"
 done
 
-tap_plan 19
+tap_plan 20
 
 lab_up || tap_bail "lab up failed"
 eval "$("$LAB_CTL" env)"    # LAB_LXC_CT is there only once up has checked it
@@ -137,10 +137,15 @@ t2=$(awk '{print $14 + $15}' "/proc/$qpid/stat" 2> /dev/null)
 [ -n "$t1" ] && [ -n "$t2" ] && [ $((t2 - t1)) -le 6 ]
 tap_ok $? "$L1 idles: $((${t2:-0} - ${t1:-0})) ticks (1/100 s) of CPU in 3 s" || true
 
+# ACPI power button: acpid in the guest powers it off
+lab_virsh "$H1" shutdown "$L1" > /dev/null 2>&1
+lab_wait_domstate "$H1" "$L1" "shut off" 20
+tap_ok $? "virsh shutdown $L1 powers it off (ACPI button, acpid)" || true
+
 lab_virsh "$H1" destroy "$L1" > /dev/null 2>&1
 lab_virsh "$H2" destroy "$L2" > /dev/null 2>&1
 [ "$(lab_domstate "$H1" "$L1")" = "shut off" ] && [ "$(lab_domstate "$H2" "$L2")" = "shut off" ]
-tap_ok $? "both Linux guests destroyed" || true
+tap_ok $? "both Linux guests are off" || true
 
 # ---- LXC ---------------------------------------------------------------------------
 

@@ -388,7 +388,7 @@ ensure_vm() {
 # lease on `default` about 9 s after start. `vd.name=NAME` on the kernel
 # command line sets its hostname (sent with the DHCP request) and prompt.
 LINUX_DIR=$LAB/linux
-LINUX_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
+LINUX_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net button evdev"
 
 linux_init() {
     cat << EOF
@@ -403,6 +403,11 @@ name=vdlinux
 for a in \$(cat /proc/cmdline); do case \$a in vd.name=*) name=\${a#vd.name=} ;; esac; done
 hostname "\$name"
 export PS1="\$name# "
+# ACPI power button (virsh shutdown): acpid runs /etc/acpi/PWRF/00000080
+mkdir -p /etc/acpi/PWRF /var/run
+printf '#!/bin/sh\\npoweroff -f\\n' > /etc/acpi/PWRF/00000080
+chmod 755 /etc/acpi/PWRF/00000080
+acpid -l /dev/null
 ip link set lo up
 ip link set eth0 up
 udhcpc -f -S -T 1 -A 2 -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
@@ -429,9 +434,10 @@ EOF
 
 # linux_files: make $LINUX_DIR/vmlinuz and $LINUX_DIR/initrd.gz (cached)
 linux_files() {
-    local deb ird ver
+    local deb ird ver m have=1
     mkdir -p "$LINUX_DIR"
-    if [ ! -s "$LINUX_DIR/vmlinuz" ] || [ ! -s "$LINUX_DIR/modules/virtio_net.ko" ]; then
+    for m in $LINUX_MODULES; do [ -s "$LINUX_DIR/modules/$m.ko" ] || have=0; done
+    if [ ! -s "$LINUX_DIR/vmlinuz" ] || [ "$have" = 0 ]; then
         deb=$(ls "$LINUX_DIR"/linux-image-[0-9]*-amd64_*.deb 2> /dev/null | tail -n1 || true)
         if [ -z "$deb" ]; then
             ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
@@ -444,7 +450,7 @@ linux_files() {
         say "extracting the kernel and virtio modules from ${deb##*/}"
         rm -rf "$LINUX_DIR/k" "$LINUX_DIR/modules"
         mkdir -p "$LINUX_DIR/k" "$LINUX_DIR/modules"
-        local pats=(--wildcards './boot/vmlinuz-*') m
+        local pats=(--wildcards './boot/vmlinuz-*')
         for m in $LINUX_MODULES; do pats+=("*/$m.ko"); done
         dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$LINUX_DIR/k" "${pats[@]}" \
             || die "cannot extract the kernel from $deb"
