@@ -441,7 +441,12 @@ linux_files() {
         deb=$(ls "$LINUX_DIR"/linux-image-[0-9]*-amd64_*.deb 2> /dev/null | tail -n1 || true)
         if [ -z "$deb" ]; then
             ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-            [ -n "$ver" ] || die "apt-cache does not know linux-image-amd64 (apt-get update?)"
+            if [ -z "$ver" ]; then
+                say "apt-cache does not know linux-image-amd64: apt-get update"
+                apt-get update -q > "$LINUX_DIR/download.log" 2>&1 || true
+                ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+            fi
+            [ -n "$ver" ] || die "apt-cache does not know linux-image-amd64 (see $LINUX_DIR/download.log)"
             say "downloading $ver (about 70 MB, once)"
             (cd "$LINUX_DIR" && apt-get download "$ver" > "$LINUX_DIR/download.log" 2>&1) \
                 || { cat "$LINUX_DIR/download.log" >&2; die "apt-get download $ver failed"; }
