@@ -26,6 +26,16 @@
 # has vdh2a, vdh2b, vdh2linux. Tests must only touch names starting "vd".
 set -euo pipefail
 
+# Daemons started here must not keep a descriptor we inherited: a lock file
+# (flock(1), lib.sh's $LAB/.tests.lock) held open by libvirtd would block
+# every later lab test. Close everything above 2 (bash reads this script on 255).
+for _fd in /proc/$$/fd/*; do
+    _fd=${_fd##*/}
+    case $_fd in 0|1|2|255|*[!0-9]*) continue ;; esac
+    eval "exec $_fd>&-" 2> /dev/null || true
+done
+unset _fd
+
 LAB=${LAB:-/var/tmp/virtdeck-lab}
 LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
 LAB_IMAGES=/var/lib/libvirt/images
