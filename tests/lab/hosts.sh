@@ -164,7 +164,7 @@ fi
 if [ -z "$("$LAB_CTL" status 2> /dev/null | awk '$1 == "delay" && $2 == "running,"')" ]; then
     "$LAB_CTL" delay-up 75 > "$LAB/delay-up.log" 2>&1 8>&- && DELAY_STARTED=1
 fi
-ms=$(cat "$LAB/delay-proxy.ms" 2> /dev/null)
+ms=$(cat "$LAB/delay-proxy.ms" 2> /dev/null)   # the proxy on LAB_DELAY_PORT 2223
 out=$(python3 "$LAB_LIB_DIR/delay-check.py" "$LAB/delay-proxy" 75 2>&1)
 rtt=$(printf '%s\n' "$out" | sed -n 's/^rtt_ms=//p')
 burst=$(printf '%s\n' "$out" | sed -n 's/^burst_ms=//p')

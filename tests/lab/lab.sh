@@ -838,7 +838,11 @@ ensure_host2() {
 LAB_DELAY_PORT=${LAB_DELAY_PORT:-2223}
 LAB_DELAY_URI=qemu+ssh://root@127.0.0.1:$LAB_DELAY_PORT/system
 DELAY_BIN=$LAB/delay-proxy
-DELAY_PIDFILE=$LAB/delay-proxy.pid
+# one proxy per port (LAB_DELAY_PORT=2224 lab.sh delay-up 10 runs a second one)
+DELAY_TAG=
+[ "$LAB_DELAY_PORT" = 2223 ] || DELAY_TAG=-$LAB_DELAY_PORT
+DELAY_PIDFILE=$LAB/delay-proxy$DELAY_TAG.pid
+DELAY_MSFILE=$LAB/delay-proxy$DELAY_TAG.ms
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 delay_pid() {
@@ -857,7 +861,17 @@ delay_down() {
     say "stopping delay-proxy (PID $pid)"
     kill -TERM "$pid" 2> /dev/null || true
     wait_gone "$pid" delay-proxy
-    rm -f "$DELAY_PIDFILE" "$LAB/delay-proxy.ms"
+    rm -f "$DELAY_PIDFILE" "$DELAY_MSFILE"
+}
+
+# delay_down_all: every proxy started by delay-up, whatever its port
+delay_down_all() {
+    local f rc=0
+    for f in "$LAB"/delay-proxy*.pid; do
+        [ -e "$f" ] || continue
+        DELAY_PIDFILE=$f DELAY_MSFILE=${f%.pid}.ms delay_down || rc=1
+    done
+    return $rc
 }
 
 delay_up() {
@@ -870,7 +884,7 @@ delay_up() {
         ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$DELAY_BIN.tmp" "$src" || die "cannot build $src"
         mv -f "$DELAY_BIN.tmp" "$DELAY_BIN"
     fi
-    if delay_pid > /dev/null && [ "$(cat "$LAB/delay-proxy.ms" 2> /dev/null)" = "$ms" ]; then
+    if delay_pid > /dev/null && [ "$(cat "$DELAY_MSFILE" 2> /dev/null)" = "$ms" ]; then
         return 0
     fi
     delay_down
@@ -879,9 +893,9 @@ delay_up() {
     fi
     say "starting delay-proxy 127.0.0.1:$LAB_DELAY_PORT -> 127.0.0.1:$LAB_SSH_PORT, $ms ms each way"
     setsid "$DELAY_BIN" "127.0.0.1:$LAB_DELAY_PORT" "127.0.0.1:$LAB_SSH_PORT" "$ms" \
-        < /dev/null >> "$LAB/delay-proxy.log" 2>&1 8>&- 9>&- &
+        < /dev/null >> "$LAB/delay-proxy$DELAY_TAG.log" 2>&1 8>&- 9>&- &
     echo $! > "$DELAY_PIDFILE"
-    echo "$ms" > "$LAB/delay-proxy.ms"
+    echo "$ms" > "$DELAY_MSFILE"
     for i in $(seq 50); do
         [ -n "$(ss -Hltn "sport = :$LAB_DELAY_PORT" 2> /dev/null)" ] && break
         sleep 0.1
@@ -988,7 +1002,7 @@ cmd_down() {
         left=$(timeout 30 virsh -q -c "$LAB_URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
         [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
     fi
-    delay_down || rc=1
+    delay_down_all || rc=1
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
@@ -1040,7 +1054,7 @@ cmd_status() {
     fi
     if p=$(delay_pid); then
         printf '%-10s running, PID %s: 127.0.0.1:%s -> :%s, %s ms each way\n' delay "$p" \
-            "$LAB_DELAY_PORT" "$LAB_SSH_PORT" "$(cat "$LAB/delay-proxy.ms" 2> /dev/null)"
+            "$LAB_DELAY_PORT" "$LAB_SSH_PORT" "$(cat "$DELAY_MSFILE" 2> /dev/null)"
     else
         printf '%-10s stopped (optional: %s delay-up [MS])\n' delay "$prog"
     fi
