@@ -170,3 +170,7 @@ unsigned ui_help_key(struct ui_app *app, ui_key k);
 
 /* dialog-connect.c */
 void ui_connect_dialog_open(struct ui_app *app);
+
+/* dialog-auth.c: passwords and host keys asked by the hosts (src/auth.h) */
+void ui_auth_init(struct ui_app *app);
+void ui_auth_shutdown(struct ui_app *app);
