@@ -1788,7 +1788,7 @@ worker(gpointer data)
         }
         j = g_queue_pop_head(&c->deferred);
         if (!j) {
-            wait_ms = c->vc ? (gint64)c->opt.refresh_ms : MAX(1, c->retry_at_ms - vd_now_ms());
+            wait_ms = c->vc ? (gint64)c->opt.refresh_ms : CLAMP(c->retry_at_ms - vd_now_ms(), 1, 60000);
             j = g_async_queue_timeout_pop(c->jobs, (guint64)wait_ms * 1000);
         }
         if (!j) {
@@ -1829,6 +1829,7 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
         if (opt->keepalive_count)
             c->opt.keepalive_count = opt->keepalive_count;
         c->opt.history = opt->history;
+        c->opt.start_idle = opt->start_idle;
     }
     c->ui_ctx = ui_ctx ? g_main_context_ref(ui_ctx) : NULL;
     c->notify = notify;
@@ -1837,6 +1838,13 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
     g_mutex_init(&c->lock);
     c->snap = vd_host_snap_new(uri);
     c->snap->state = VD_HOST_CONNECTING;
+    if (c->opt.start_idle) {
+        /* no connection until asked (vd_conn_reconnect) */
+        c->retry_at_ms = G_MAXINT64 / 4;
+        c->snap->state = VD_HOST_DISCONNECTED;
+        c->snap->error = g_strdup(_("Disconnected by the user"));
+        g_atomic_int_set(&c->state, VD_HOST_DISCONNECTED);
+    }
     c->lifecycle_id = -1;
     vd_conn_global_init();
     tname = g_strdup_printf("vd-conn-%.16s", uri);

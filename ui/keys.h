@@ -58,6 +58,7 @@ enum ui_group {
     _(HOST_9,         "host-9",         N_("Go to host 9"),                         UI_GROUP_HOST) \
     _(ADD_CONNECTION, "add-connection", N_("Add a connection"),                     UI_GROUP_HOST) \
     _(RECONNECT,      "reconnect",      N_("Reconnect the selected host"),          UI_GROUP_HOST) \
+    _(HOSTS_MANAGER,  "hosts-manager",  N_("Connections: saved hosts, find a host by name (type), connect, disconnect"), UI_GROUP_HOST) \
     _(HELP,           "help",           N_("Show this help"),                       UI_GROUP_GENERAL) \
     _(SHOW_MESSAGE,   "show-message",   N_("Show the last message in full"),        UI_GROUP_GENERAL) \
     _(REDRAW,         "redraw",         N_("Repaint the screen"),                   UI_GROUP_GENERAL) \
