@@ -240,7 +240,8 @@ vd_auth_ask(const char *uri, const char *prompt, enum vd_auth_kind kind, guint64
 
     g_mutex_lock(&auth_lock);
     g_ptr_array_remove(auth_pending, r);
-    if (answer) {
+    /* a refused host key is asked again next time (the user may reconsider) */
+    if (answer && (kind != VD_AUTH_CONFIRM || strcmp(answer, "yes") == 0)) {
         struct cached *c = g_new0(struct cached, 1);
         c->answer = g_strdup(answer);
         c->session = session;

@@ -88,7 +88,7 @@ show(struct ui_app *app, struct vd_auth_request *r)
     struct ui_dialog *d;
 
     for (guint i = 0; lines[i]; i++) {
-        if (!fingerprint && (strstr(lines[i], "fingerprint is") || strstr(lines[i], "with hash"))) {
+        if (!fingerprint && strstr(lines[i], "fingerprint is")) {
             fingerprint = lines[i];
             continue;
         }
