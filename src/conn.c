@@ -1083,6 +1083,41 @@ disconnect(struct vd_conn *c)
     c->vc = NULL;
 }
 
+/* Over a slow link the list shows one round trip after the connection is
+ * open: one light bulk call for every domain, before the host details and
+ * the first full refresh (some 15 calls more). A driver without bulk
+ * stats (lxc) or the test driver (one call per domain) skips it. */
+static bool
+first_look(struct vd_conn *c)
+{
+    GPtrArray *doms;
+    GHashTable *keep = c->next;
+    struct vd_host_snap *s;
+    const char *uri = c->uri;
+
+    if (g_str_has_prefix(uri, "lxc") || g_str_has_prefix(uri, "test"))
+        return false;
+    doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (refresh_bulk(c, doms, STATS_LIGHT, 0) < 0) {
+        virResetLastError();
+        g_ptr_array_unref(doms);
+        doms = NULL;
+    }
+    g_hash_table_unref(c->next);
+    c->next = keep;
+    if (!doms)
+        return false;
+    g_ptr_array_sort(doms, domain_cmp);
+    s = copy_host_fields(c);
+    g_ptr_array_unref(s->domains);
+    s->domains = doms;
+    s->state = VD_HOST_CONNECTED;
+    g_clear_pointer(&s->error, g_free);
+    publish(c, s);
+    return true;
+}
+
 static bool
 do_connect(struct vd_conn *c)
 {
@@ -1105,7 +1140,14 @@ do_connect(struct vd_conn *c)
      * supported by every driver (test:///): not an error */
     if (c->opt.keepalive_interval > 0)
         virConnectSetKeepAlive(c->vc, c->opt.keepalive_interval, c->opt.keepalive_count);
-    s = copy_host_fields(c);
+    if (first_look(c)) {
+        /* keep the list it showed while the details come */
+        g_mutex_lock(&c->lock);
+        s = vd_host_snap_copy(c->snap);
+        g_mutex_unlock(&c->lock);
+    } else {
+        s = copy_host_fields(c);
+    }
     fill_host_info(c, s);
     virConnectRegisterCloseCallback(c->vc, close_cb, conn_ref(c), conn_unref_cb);
     c->lifecycle_id = virConnectDomainEventRegisterAny(c->vc, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
