@@ -111,6 +111,17 @@ entry_cmp(gconstpointer a, gconstpointer b)
     return (int)x->order - (int)y->order;
 }
 
+/* A search: best first, whatever the group. */
+static int
+score_cmp(gconstpointer a, gconstpointer b)
+{
+    const struct entry *x = *(struct entry *const *)a, *y = *(struct entry *const *)b;
+
+    if (x->score != y->score)
+        return y->score - x->score;
+    return (int)x->order - (int)y->order;
+}
+
 static int
 host_by_uri(const struct ui_app *app, const char *uri, const char *name)
 {
@@ -171,12 +182,8 @@ mgr_recalc(struct ui_app *app, gpointer state)
         e->score = s;
         g_ptr_array_add(m->entries, g_steal_pointer(&all->pdata[i]));
     }
-    g_ptr_array_sort(m->entries, entry_cmp);
-    if (*f) {
-        /* a search: one list, best first, groups only as a column */
-        for (guint i = 0; i < m->entries->len; i++)
-            ((struct entry *)m->entries->pdata[i])->order = i;
-    }
+    /* a search: one list, best first, groups only as a column */
+    g_ptr_array_sort(m->entries, *f ? score_cmp : entry_cmp);
     g_array_set_size(m->rows, 0);
     for (guint i = 0; i < m->entries->len; i++) {
         struct entry *e = m->entries->pdata[i];

@@ -2,7 +2,8 @@
 # virtdeck - SPDX-License-Identifier: GPL-2.0-or-later
 # Many-hosts benchmark (issue 8.6): 48 test-driver hosts (each its own file,
 # so they are distinct hosts), the two lab hosts (qemu:///system and host 2
-# over SSH) and one dead host (qemu+ssh to 192.0.2.1, TEST-NET: no answer),
+# over SSH) and two dead hosts (qemu+ssh to 192.0.2.1, TEST-NET: no route;
+# and to a local port that accepts TCP and never says a word: ssh hangs),
 # all saved with autoconnect, opened at once by one virtdeck:
 #  1. time until the 50 live hosts show connected, with and without the dead one;
 #  2. idle CPU of virtdeck over 60 s (utime + stime from /proc/PID/stat);
@@ -31,8 +32,18 @@ conf() {   # conf WITH_DEAD: the config with every host
     done
     printf '[connection:lab1]\nuri=%s\nautoconnect=true\ngroup=lab\n' "$LAB_URI"
     printf '[connection:lab2]\nuri=%s\nautoconnect=true\ngroup=lab\n' "$LAB_H2_URI"
-    [ "$1" = 1 ] && printf '[connection:dead]\nuri=qemu+ssh://root@192.0.2.1/system\nautoconnect=true\ngroup=lab\n'
+    if [ "$1" = 1 ]; then
+        printf '[connection:dead]\nuri=qemu+ssh://root@192.0.2.1/system\nautoconnect=true\ngroup=lab\n'
+        printf '[connection:hung]\nuri=qemu+ssh://root@127.0.0.1:%s/system\nautoconnect=true\ngroup=lab\n' "$HUNG_PORT"
+    fi
 }
+# a listener that completes TCP handshakes and never answers
+exec {hp}< <(exec /usr/bin/python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(64)
+print(s.getsockname()[1], flush=True); time.sleep(3600)')
+HUNG_PID=$!
+read -r HUNG_PORT <&"$hp"
+lab_on_exit kill "$HUNG_PID"
 for i in $(seq -w 1 48); do
     "$top/tests/lab/mkhost1000.sh" "$hosts/host$i.xml" 5
 done
@@ -54,8 +65,8 @@ without=$(run 0)
 VD_SESSION=vd2
 with=$(run 1)
 echo "50 live hosts (48 test:// files, $LAB_URI, $LAB_H2_URI), opened in parallel:"
-echo "  all 50 connected after $without ms (no dead host), $with ms (with a dead host, 192.0.2.1)"
-vd_screen | grep -E '^ dead ' | sed 's/^/  the dead host: /;s/  */ /g'
+echo "  all 50 connected after $without ms (no dead host), $with ms (with two dead hosts)"
+vd_screen | grep -E '^ (dead|hung) ' | sed 's/^/  dead host: /;s/  */ /g'
 
 pid=$(vd_pid)
 vd_keys Escape
