@@ -1007,6 +1007,12 @@ open_conn(const char *uri)
     return virConnectOpenAuth(u, &auth, 0);
 }
 
+virConnectPtr
+vd_conn_open_uri(const char *uri)
+{
+    return open_conn(uri);
+}
+
 /* The error of a failed open, with host key refusals said plainly; the
  * answers of a host whose authentication failed are asked again. */
 static char *

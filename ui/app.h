@@ -191,3 +191,7 @@ struct ui_dialog *ui_yes_no_dialog(const char *title, const char *text);
 /* dialog-auth.c: passwords and host keys asked by the hosts (src/auth.h) */
 void ui_auth_init(struct ui_app *app);
 void ui_auth_shutdown(struct ui_app *app);
+
+/* dialog-migrate.c: migrate the selected domain (M); M again while it runs
+ * sets the maximum downtime and bandwidth */
+void ui_migrate_open(struct ui_app *app);

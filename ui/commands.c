@@ -484,6 +484,13 @@ cmd_hosts_manager(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_migrate(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_migrate_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
 {
     struct ui_host *h = ui_app_host(app);
@@ -654,6 +661,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
     [UI_CMD_RECONNECT] = cmd_reconnect,
     [UI_CMD_HOSTS_MANAGER] = cmd_hosts_manager,
+    [UI_CMD_MIGRATE] = cmd_migrate,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,

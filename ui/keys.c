@@ -40,6 +40,7 @@ const char ui_default_keys[] =
     "add-connection = F2 c\n"
     "reconnect = F4 x\n"
     "hosts-manager = H\n"
+    "migrate = M\n"
     "help = F1 ?\n"
     "show-message = e\n"
     "redraw = C-l\n"
