@@ -1164,7 +1164,7 @@ first_look(struct vd_conn *c)
 
     if (g_str_has_prefix(uri, "lxc") || g_str_has_prefix(uri, "test"))
         return false;
-    doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_unref);
     c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (refresh_bulk(c, doms, STATS_LIGHT, 0) < 0) {
         virResetLastError();

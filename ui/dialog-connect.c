@@ -165,8 +165,15 @@ connect_done(struct ui_dialog *d, int result, gpointer user)
                           name, uri, app->cfg->path ? app->cfg->path : "?");
     } else {
         idx = host_of_uri(app, uri);
-        if (idx == G_MAXUINT)
+        if (idx == G_MAXUINT) {
             idx = ui_app_add_host(app, uri, name);
+        } else {
+            /* already open (from -c): it is this saved connection now */
+            struct ui_host *h = g_ptr_array_index(app->hosts, idx);
+            g_free(h->name);
+            h->name = g_strdup(name);
+            ui_app_recalc(app);
+        }
         ui_app_select_host(app, idx);
         ui_app_set_status(app, VD_C_STATUS_OK, _("Added connection %1$s (%2$s), saved to %3$s"),
                           name, uri, app->cfg->path ? app->cfg->path : "?");
