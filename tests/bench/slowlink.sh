@@ -31,22 +31,24 @@ URI="qemu+ssh://$BUSER@127.0.0.1:$LAB_DELAY_PORT/session"
 id "$BUSER" > /dev/null 2>&1 || useradd -m -s /bin/bash "$BUSER"
 install -d -m 700 -o "$BUSER" -g "$BUSER" "/home/$BUSER/.ssh"
 install -m 600 -o "$BUSER" -g "$BUSER" "$HOME/.ssh/id_ed25519.pub" "/home/$BUSER/.ssh/authorized_keys"
-bvirsh() { su -s /bin/sh "$BUSER" -c "virsh -q -c qemu:///session $*" 8>&-; }
+# its session daemon through the lab sshd without delay (virt-ssh-helper
+# starts it when needed)
+FAST="qemu+ssh://$BUSER@127.0.0.1:$LAB_SSH_PORT/session"
+bvirsh() { virsh -q -c "$FAST" "$@" < /dev/null 8>&-; }
 count() { bvirsh list --all --name | grep -c '^vdcbench-'; }
 define() {  # FROM TO
-    local i d=/home/$BUSER/defs
-    su -s /bin/sh "$BUSER" -c "mkdir -p $d"
+    local i d=$VD_TMP/defs
+    mkdir -p "$d"
     for i in $(seq "$1" $(($2 - 1))); do
         printf "<domain type='qemu'><name>vdcbench-%04d</name><memory unit='MiB'>%d</memory><vcpu>%d</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>\n" \
             "$i" $((64 * (1 + i % 4))) $((1 + i % 4)) > "$d/$i.xml"
         echo "define $d/$i.xml"
     done > "$d/cmds"
-    chown -R "$BUSER:$BUSER" "$d"
-    su -s /bin/sh "$BUSER" -c "virsh -q -c qemu:///session < $d/cmds > /dev/null" 8>&-
+    virsh -q -c "$FAST" < "$d/cmds" > /dev/null 8>&-
 }
 undefine_all() {
-    bvirsh list --all --name | grep '^vdcbench-' | sed 's/^/undefine /' > "/home/$BUSER/undef"
-    su -s /bin/sh "$BUSER" -c "virsh -q -c qemu:///session < /home/$BUSER/undef > /dev/null" 8>&-
+    bvirsh list --all --name | grep '^vdcbench-' | sed 's/^/undefine /' > "$VD_TMP/undef"
+    virsh -q -c "$FAST" < "$VD_TMP/undef" > /dev/null 8>&-
 }
 finish() { [ -n "${KEEP:-}" ] || undefine_all; _lab_run_exit; }
 trap finish EXIT
