@@ -441,10 +441,57 @@ accept_loop(gpointer data)
     return NULL;
 }
 
+static void
+remove_dir(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, n, NULL);
+        g_unlink(p);
+    }
+    g_rmdir(dir);
+}
+
+/* Directories of virtdeck processes that died without cleaning up (killed):
+ * their socket no longer answers. */
+static void
+remove_stale(const char *base)
+{
+    g_autoptr(GDir) d = g_dir_open(base, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *dir = NULL;
+        g_autofree char *sock = NULL;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        GStatBuf st;
+        int fd;
+        bool alive;
+
+        if (!g_str_has_prefix(n, "virtdeck-") || strlen(n) != strlen("virtdeck-XXXXXX"))
+            continue;
+        dir = g_build_filename(base, n, NULL);
+        sock = g_build_filename(dir, "sock", NULL);
+        if (g_lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+            strlen(sock) >= sizeof sa.sun_path)
+            continue;
+        g_strlcpy(sa.sun_path, sock, sizeof sa.sun_path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        alive = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 || errno != ECONNREFUSED;
+        close(fd);
+        if (!alive)
+            remove_dir(dir);
+    }
+}
+
 bool
 vd_askpass_start(char **error)
 {
-    const char *base = g_get_user_runtime_dir();
+    const char *base = g_getenv("XDG_RUNTIME_DIR");
     g_autofree char *tmpl = NULL;
     g_autofree char *exe = NULL;
     g_autofree char *script = NULL;
@@ -458,9 +505,10 @@ vd_askpass_start(char **error)
         g_mutex_unlock(&ap_lock);
         return true;
     }
-    /* g_get_user_runtime_dir falls back to the cache directory */
-    if (!base || !g_file_test(base, G_FILE_TEST_IS_DIR) || strlen(base) > 60)
+    /* $XDG_RUNTIME_DIR, else /tmp (the socket path must stay short) */
+    if (!base || !*base || !g_file_test(base, G_FILE_TEST_IS_DIR) || strlen(base) > 60)
         base = g_get_tmp_dir();
+    remove_stale(base);
     tmpl = g_build_filename(base, "virtdeck-XXXXXX", NULL);
     if (!g_mkdtemp_full(tmpl, 0700)) {
         *error = g_strdup_printf(_("cannot create %1$s: %2$s"), tmpl, g_strerror(errno));
@@ -512,9 +560,6 @@ fail:
 void
 vd_askpass_stop(void)
 {
-    g_autoptr(GDir) d = NULL;
-    const char *n;
-
     g_mutex_lock(&ap_lock);
     if (!ap_dir) {
         g_mutex_unlock(&ap_lock);
@@ -523,12 +568,7 @@ vd_askpass_stop(void)
     shutdown(ap_fd, SHUT_RDWR);
     close(ap_fd);
     ap_fd = -1;
-    d = g_dir_open(ap_dir, 0, NULL);
-    while (d && (n = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(ap_dir, n, NULL);
-        g_unlink(p);
-    }
-    g_rmdir(ap_dir);
+    remove_dir(ap_dir);
     g_clear_pointer(&ap_dir, g_free);
     g_clear_pointer(&ap_sock, g_free);
     g_mutex_unlock(&ap_lock);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <signal.h>
+#include <glib-unix.h>
 
 #include "i18n.h"
 #include "auth.h"
@@ -164,6 +166,15 @@ run_dump(GPtrArray *uris, bool stats)
     return rc;
 }
 
+static gboolean
+on_hangup(gpointer user)
+{
+    struct ui_app *app = user;
+
+    g_main_loop_quit(app->loop);
+    return G_SOURCE_CONTINUE;
+}
+
 static bool
 parse_options(int *argc, char ***argv, struct options *o)
 {
@@ -253,6 +264,14 @@ main(int argc, char **argv)
     /* passwords and host keys are asked in the UI; ssh asks through our
      * askpass helper (without it ssh runs in BatchMode) */
     ui_auth_init(app);
+    /* the terminal went away (tmux killed, ssh dropped): leave the normal
+     * way, so the askpass directory is removed */
+    {
+        GSource *hup = g_unix_signal_source_new(SIGHUP);
+        g_source_set_callback(hup, on_hangup, app, NULL);
+        g_source_attach(hup, app->ctx);
+        g_source_unref(hup);
+    }
     {
         g_autofree char *aerr = NULL;
         if (!vd_askpass_start(&aerr) && !warning)
