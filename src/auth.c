@@ -360,11 +360,12 @@ read_all(int fd, GString *buf, gsize max)
     }
 }
 
+/* sock: a socket whose peer may be gone: no SIGPIPE (it would kill us) */
 static bool
-write_all(int fd, const char *p, gsize n)
+write_all(int fd, const char *p, gsize n, bool sock)
 {
     while (n) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = sock ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -399,7 +400,7 @@ serve_client(gpointer data)
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != getuid())
         goto out;
     if (!read_all(fd, in, 64 * 1024) || !(nl = strchr(in->str, '\n')))
-        goto out;
+        goto quiet;     /* not a helper (a stale-socket probe): no answer */
     *nl = '\0';
     if (sscanf(in->str, "%u %" G_GUINT64_FORMAT, &id, &ppid) != 2)
         goto out;
@@ -413,11 +414,12 @@ serve_client(gpointer data)
     answer = vd_auth_ask(uri, nl + 1, prompt_kind(nl + 1), ppid | G_GUINT64_CONSTANT(1) << 40);
 out:
     if (answer) {
-        write_all(fd, "+", 1);
-        write_all(fd, answer, strlen(answer));
+        write_all(fd, "+", 1, true);
+        write_all(fd, answer, strlen(answer), true);
     } else {
-        write_all(fd, "-", 1);
+        write_all(fd, "-", 1, true);
     }
+quiet:
     vd_secret_free(answer);
     vd_secret_wipe(in->str, in->len);
     close(fd);
@@ -650,10 +652,10 @@ vd_askpass_client(const char *prompt)
     }
     head = g_string_new(NULL);
     g_string_printf(head, "%s %ld\n%s", sp + 1, (long)getppid(), prompt ? prompt : "");
-    if (write_all(fd, head->str, head->len) && shutdown(fd, SHUT_WR) == 0 &&
+    if (write_all(fd, head->str, head->len, true) && shutdown(fd, SHUT_WR) == 0 &&
         read_all(fd, in, 64 * 1024) && in->len && in->str[0] == '+') {
         g_string_append_c(in, '\n');
-        rc = write_all(STDOUT_FILENO, in->str + 1, in->len - 1) ? 0 : 1;
+        rc = write_all(STDOUT_FILENO, in->str + 1, in->len - 1, false) ? 0 : 1;
     }
     vd_secret_wipe(in->str, in->len);
     close(fd);
