@@ -383,7 +383,7 @@ ask_password(struct vnc *v, const char *why)
                                  v->name);
     ui_dialog_set_message(d, text);
     f = ui_dialog_add_text(d, "password", _("Password"), "");
-    f->hidden = true;
+    f->secret = true;
     ui_dialog_add_button(d, _("Connect"), 1);
     ui_dialog_add_button(d, _("Cancel"), UI_DIALOG_CANCEL);
     ui_dialog_set_callbacks(d, NULL, password_done, token_ref(v->tok), token_unref);
@@ -429,7 +429,7 @@ on_unknown_hostkey(struct vd_ssh_question *q, const char *host, const char *key_
         g_strdup_printf(_("The SSH host key of %1$s is not known. Its %2$s fingerprint is %3$s. "
                           "Connect, and add the key to ~/.ssh/known_hosts?"),
                         host, key_type, fingerprint);
-    struct ui_dialog *d = ui_app_yes_no_dialog(_("Unknown SSH host key"), text);
+    struct ui_dialog *d = ui_yes_no_dialog(_("Unknown SSH host key"), text);
 
     a->q = q;
     ui_dialog_set_callbacks(d, NULL, hostkey_done, a, hostkey_free);
