@@ -64,11 +64,11 @@ help_lines(const struct ui_app *app)
     add_line(lines, -2, g_strdup(_("… then 3, 4")), _("VNC: fit to the pane or 1:1; pan the 1:1 view with the arrows"),
              VD_C_NORMAL);
     add_line(lines, -2, g_strdup(_("… then 5")),
-             _("VNC: send Ctrl+Alt+Del, Ctrl+Alt+Backspace, Ctrl+Alt+F1-F12, PrintScreen, Alt+SysRq+letter"),
+             _("VNC: send Ctrl+Alt+Del/Backspace/F1-F12, PrintScreen, SysRq"),
              VD_C_NORMAL);
     add_line(lines, -2, g_strdup(_("… then 6")), _("VNC: type a line of text as keystrokes (a paste is typed too)"),
              VD_C_NORMAL);
-    add_line(lines, -2, g_strdup(_("Mouse")), _("VNC: clicks, wheel and moves go to the guest when the terminal reports them"),
+    add_line(lines, -2, g_strdup(_("Mouse")), _("VNC: clicks, wheel and moves go to the guest"),
              VD_C_NORMAL);
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL,
