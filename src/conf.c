@@ -16,6 +16,7 @@ saved_conn_free(struct vd_saved_conn *sc)
 {
     g_free(sc->name);
     g_free(sc->uri);
+    g_free(sc->group);
     g_free(sc);
 }
 
@@ -174,6 +175,9 @@ read_conns(struct vd_config *cfg, GString *warn, GHashTable *kl)
         sc->name = g_strdup(groups[i] + strlen(CONN_PREFIX));
         sc->uri = g_steal_pointer(&uri);
         sc->autoconnect = autoconnect;
+        sc->group = g_key_file_get_string(cfg->kf, groups[i], "group", NULL);
+        if (sc->group && !*sc->group)
+            g_clear_pointer(&sc->group, g_free);
         g_ptr_array_add(cfg->conns, sc);
     }
 }
@@ -190,6 +194,56 @@ read_keys(struct vd_config *cfg)
     }
 }
 
+bool
+vd_parse_ctrl_key(const char *spec, int *out)
+{
+    char c;
+
+    if (!spec || (spec[0] != 'C' && spec[0] != 'c') || spec[1] != '-' || !spec[2] || spec[3])
+        return false;
+    c = g_ascii_tolower(spec[2]);
+    if (c >= 'a' && c <= 'z') {
+        *out = c - 'a' + 1;
+        return true;
+    }
+    if (c < '[' || c > '_')    /* [ \ ] ^ _ */
+        return false;
+    *out = c - '@';
+    return true;
+}
+
+/* [console] escape-key, menu-key: Ctrl keys the guest rarely needs */
+static void
+read_console(struct vd_config *cfg, GString *warn, GHashTable *kl)
+{
+    static const char *const names[] = { "escape-key", "menu-key" };
+    int *fields[] = { &cfg->console_escape, &cfg->console_menu };
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *v = g_key_file_get_string(cfg->kf, "console", names[i], NULL);
+        int k;
+
+        if (!v)
+            continue;
+        g_strstrip(v);
+        if (!vd_parse_ctrl_key(v, &k) || k == '\t' || k == '\r' || k == 27) {
+            g_autofree char *msg =
+                /* TRANSLATORS: %s is the option name (escape-key); C-] etc. are key names, keep them */
+                g_strdup_printf(_("%s must be a Ctrl key such as C-] or C-^ (not C-i, C-m or C-[: "
+                                  "the guest needs Tab, Enter and Esc)"), names[i]);
+            add_warning(warn, line_of(kl, "console", names[i]), msg);
+            continue;
+        }
+        *fields[i] = k;
+    }
+    if (cfg->console_escape == cfg->console_menu) {
+        add_warning(warn, line_of(kl, "console", "menu-key"),
+                    _("menu-key must differ from escape-key"));
+        cfg->console_escape = VD_CONSOLE_ESCAPE_DEFAULT;
+        cfg->console_menu = VD_CONSOLE_MENU_DEFAULT;
+    }
+}
+
 static struct vd_config *
 config_new(const char *path)
 {
@@ -199,6 +253,8 @@ config_new(const char *path)
     cfg->theme = g_strdup("default");
     cfg->refresh_s = 2;
     cfg->history = true;
+    cfg->console_escape = VD_CONSOLE_ESCAPE_DEFAULT;
+    cfg->console_menu = VD_CONSOLE_MENU_DEFAULT;
     cfg->conns = g_ptr_array_new_with_free_func((GDestroyNotify)saved_conn_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     cfg->kf = g_key_file_new();
@@ -239,6 +295,7 @@ vd_config_load(const char *path, char **warning)
     read_general(cfg, warn, kl);
     read_conns(cfg, warn, kl);
     read_keys(cfg);
+    read_console(cfg, warn, kl);
 
 done:
     if (warning && warn->len)
@@ -304,5 +361,80 @@ vd_config_add_conn(struct vd_config *cfg, const char *name, const char *uri,
     group = g_strconcat(CONN_PREFIX, sc->name, NULL);
     g_key_file_set_string(cfg->kf, group, "uri", uri);
     g_key_file_set_boolean(cfg->kf, group, "autoconnect", autoconnect);
+    return vd_config_save(cfg, error);
+}
+
+const struct vd_saved_conn *
+vd_config_find_conn(const struct vd_config *cfg, const char *name)
+{
+    for (guint i = 0; cfg && name && i < cfg->conns->len; i++) {
+        const struct vd_saved_conn *sc = cfg->conns->pdata[i];
+        if (strcmp(sc->name, name) == 0)
+            return sc;
+    }
+    return NULL;
+}
+
+static int
+conn_index(const struct vd_config *cfg, const char *name)
+{
+    for (guint i = 0; name && i < cfg->conns->len; i++)
+        if (strcmp(((struct vd_saved_conn *)cfg->conns->pdata[i])->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool
+vd_config_set_conn(struct vd_config *cfg, const char *old_name, const char *name,
+                   const char *uri, bool autoconnect, const char *group, GError **error)
+{
+    int at = conn_index(cfg, old_name), other;
+    struct vd_saved_conn *sc;
+    g_autofree char *clean = g_strdup(name && *name ? name : uri);
+    g_autofree char *kgroup = NULL;
+
+    /* group names cannot hold [ ] or newlines */
+    g_strdelimit(clean, "[]\n\r", '_');
+    other = conn_index(cfg, clean);
+    if (other >= 0 && other != at) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                    _("a connection named “%s” already exists"), clean);
+        return false;
+    }
+    if (at >= 0) {
+        g_autofree char *old = NULL;
+        sc = cfg->conns->pdata[at];
+        old = g_strconcat(CONN_PREFIX, sc->name, NULL);
+        g_key_file_remove_group(cfg->kf, old, NULL);
+        g_free(sc->name);
+        g_free(sc->uri);
+        g_free(sc->group);
+    } else {
+        sc = g_new0(struct vd_saved_conn, 1);
+        g_ptr_array_add(cfg->conns, sc);
+    }
+    sc->name = g_steal_pointer(&clean);
+    sc->uri = g_strdup(uri);
+    sc->autoconnect = autoconnect;
+    sc->group = group && *group ? g_strdup(group) : NULL;
+    kgroup = g_strconcat(CONN_PREFIX, sc->name, NULL);
+    g_key_file_set_string(cfg->kf, kgroup, "uri", uri);
+    g_key_file_set_boolean(cfg->kf, kgroup, "autoconnect", autoconnect);
+    if (sc->group)
+        g_key_file_set_string(cfg->kf, kgroup, "group", sc->group);
+    return vd_config_save(cfg, error);
+}
+
+bool
+vd_config_remove_conn(struct vd_config *cfg, const char *name, GError **error)
+{
+    int at = conn_index(cfg, name);
+    g_autofree char *kgroup = NULL;
+
+    if (at < 0)
+        return true;
+    kgroup = g_strconcat(CONN_PREFIX, name, NULL);
+    g_key_file_remove_group(cfg->kf, kgroup, NULL);
+    g_ptr_array_remove_index(cfg->conns, (guint)at);
     return vd_config_save(cfg, error);
 }

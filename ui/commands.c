@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "rrd-store.h"
 #include "ui/app.h"
+#include "ui/console.h"
 #include "ui/dialog.h"
 #include "ui/views.h"
 #include "ui/wizard.h"
@@ -240,6 +241,13 @@ yes_no_dialog(const char *title, const char *text)
     ui_dialog_add_hotkey(d, 0x43d, CONFIRM_NO);    /* н */
     ui_dialog_add_hotkey(d, 0x41d, CONFIRM_NO);    /* Н */
     return d;
+}
+
+struct ui_dialog *
+ui_yes_no_dialog(const char *title, const char *text)
+{
+    G_STATIC_ASSERT(UI_CONFIRM_YES == CONFIRM_YES);
+    return yes_no_dialog(title, text);
 }
 
 struct ui_dialog *
@@ -477,6 +485,20 @@ cmd_add_connection(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_hosts_manager(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_hosts_manager_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_migrate(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_migrate_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
 {
     struct ui_host *h = ui_app_host(app);
@@ -589,6 +611,28 @@ cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
     return UI_REDRAW;
 }
 
+/* Enter: the console of the selected domain; in the host tree it moves the
+ * focus to the domain list (what Enter did before consoles). */
+static unsigned
+cmd_console(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_host *h = ui_app_host(app);
+    int sel;
+
+    if (app->focus == UI_FOCUS_HOSTS && cmd == UI_CMD_CONSOLE) {
+        app->focus = UI_FOCUS_DOMAINS;
+        return UI_REDRAW;
+    }
+    sel = h ? ui_list_selected(&app->doms) : -1;
+    if (sel < 0 || (guint)sel >= h->snap->domains->len) {
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Select a domain to open its console"));
+        return UI_REDRAW;
+    }
+    ui_console_open(app, h->index, ((const struct vd_domain *)g_ptr_array_index(h->snap->domains, sel))->uuid,
+                    cmd == UI_CMD_SERIAL_CONSOLE ? "serial" : cmd == UI_CMD_VNC_CONSOLE ? "vnc" : NULL, false);
+    return UI_REDRAW;
+}
+
 static unsigned
 cmd_new_vm(struct ui_app *app, enum ui_cmd cmd)
 {
@@ -676,8 +720,13 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_HOST_9] = cmd_host_n,
     [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
     [UI_CMD_RECONNECT] = cmd_reconnect,
+    [UI_CMD_HOSTS_MANAGER] = cmd_hosts_manager,
+    [UI_CMD_MIGRATE] = cmd_migrate,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
+    [UI_CMD_CONSOLE] = cmd_console,
+    [UI_CMD_SERIAL_CONSOLE] = cmd_console,
+    [UI_CMD_VNC_CONSOLE] = cmd_console,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
     [UI_CMD_STORAGE] = cmd_storage,

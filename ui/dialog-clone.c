@@ -66,7 +66,7 @@ clone_done(struct vd_conn *conn, bool ok, const char *message, gpointer result, 
 
     ui_app_set_status(x->app, ok ? VD_C_STATUS_OK : VD_C_STATUS_ERROR, "%s", message);
     if (ok && result)
-        ui_wizard_select_later(x->app, x->host, result);
+        ui_wizard_select_later(x->app, x->host, result, false);
     ui_app_queue_redraw(x->app);
     g_free(x);
 }

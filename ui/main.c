@@ -8,14 +8,18 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <signal.h>
+#include <glib-unix.h>
 
 #include "i18n.h"
+#include "auth.h"
 #include "conf.h"
 #include "conn.h"
 #include "create-vm.h"
 #include "dump.h"
 #include "util.h"
 #include "ui/app.h"
+#include "ui/console.h"
 
 struct options {
     char **connect;
@@ -28,6 +32,9 @@ struct options {
     gboolean ascii;
     char *create;
     char *name;
+    char *console;
+    gboolean serial;
+    gboolean vnc;
 };
 
 #ifdef VD_BUILDLOCALEDIR
@@ -199,6 +206,15 @@ run_create(const struct options *o, GPtrArray *uris)
     return 0;
 }
 
+static gboolean
+on_hangup(gpointer user)
+{
+    struct ui_app *app = user;
+
+    g_main_loop_quit(app->loop);
+    return G_SOURCE_CONTINUE;
+}
+
 static bool
 parse_options(int *argc, char ***argv, struct options *o)
 {
@@ -221,6 +237,12 @@ parse_options(int *argc, char ***argv, struct options *o)
           N_("Create a VM from a template (see the wizard) and exit"), N_("TEMPLATE") },
         { "name", 0, 0, G_OPTION_ARG_STRING, &o->name,
           N_("With --create: the new VM's name"), N_("NAME") },
+        { "console", 0, 0, G_OPTION_ARG_STRING, &o->console,
+          N_("Open the console of this domain (name or UUID) at once; leaving it exits"), N_("NAME") },
+        { "serial", 0, 0, G_OPTION_ARG_NONE, &o->serial,
+          N_("With --console: the serial (text) console"), NULL },
+        { "vnc", 0, 0, G_OPTION_ARG_NONE, &o->vnc,
+          N_("With --console: the VNC (graphical) console"), NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version,
           N_("Print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -232,6 +254,22 @@ parse_options(int *argc, char ***argv, struct options *o)
     g_option_context_add_main_entries(ctx, entries, PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, &err)) {
         fprintf(stderr, "virtdeck: %s\n", err->message);
+        return false;
+    }
+    if ((o->serial || o->vnc) && !o->console) {
+        fprintf(stderr, "virtdeck: %s\n", _("--serial and --vnc go with --console NAME"));
+        return false;
+    }
+    if (o->serial && o->vnc) {
+        fprintf(stderr, "virtdeck: %s\n", _("--serial and --vnc exclude each other"));
+        return false;
+    }
+    if (o->console && (!o->connect || !o->connect[0] || o->connect[1])) {
+        fprintf(stderr, "virtdeck: %s\n", _("--console needs exactly one -c URI"));
+        return false;
+    }
+    if (o->vnc && !ui_console_find_backend("vnc")) {
+        fprintf(stderr, "virtdeck: %s\n", _("this build of virtdeck has no VNC console"));
         return false;
     }
     return true;
@@ -254,6 +292,10 @@ main(int argc, char **argv)
     bindtextdomain(PACKAGE, locale_dir());
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
+    /* ssh runs us as its SSH_ASKPASS helper (src/auth.c): before anything
+     * else, no terminal, no libvirt */
+    if (argc >= 2 && strcmp(argv[1], "--askpass") == 0)
+        return vd_askpass_client(argc >= 3 ? argv[2] : "");
 
     if (!parse_options(&argc, &argv, &o))
         return 2;
@@ -290,6 +332,22 @@ main(int argc, char **argv)
         vd_config_free(cfg);
         return 1;
     }
+    /* passwords and host keys are asked in the UI; ssh asks through our
+     * askpass helper (without it ssh runs in BatchMode) */
+    ui_auth_init(app);
+    /* the terminal went away (tmux killed, ssh dropped): leave the normal
+     * way, so the askpass directory is removed */
+    {
+        GSource *hup = g_unix_signal_source_new(SIGHUP);
+        g_source_set_callback(hup, on_hangup, app, NULL);
+        g_source_attach(hup, app->ctx);
+        g_source_unref(hup);
+    }
+    {
+        g_autofree char *aerr = NULL;
+        if (!vd_askpass_start(&aerr) && !warning)
+            warning = g_strdup_printf(_("ssh passwords cannot be asked: %s"), aerr);
+    }
     for (guint i = 0; i < uris->len; i++)
         ui_app_add_host(app, g_ptr_array_index(uris, i), g_ptr_array_index(names, i));
     ui_app_select_host(app, 0);
@@ -299,11 +357,18 @@ main(int argc, char **argv)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", note);
     else if (!app->status)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Press ? or F1 for help, q to quit."));
+    if (o.console)
+        ui_console_start_direct(app, o.console, o.serial ? "serial" : o.vnc ? "vnc" : NULL);
     rc = ui_app_run(app);
+    if (o.console && ui_console_direct_message())
+        fprintf(stderr, "virtdeck: %s\n", ui_console_direct_message());
+    ui_auth_shutdown(app);
     ui_app_free(app);
+    vd_askpass_stop();
     vd_config_free(cfg);
     g_strfreev(o.connect);
     g_free(o.config);
     g_free(o.theme);
+    g_free(o.console);
     return rc;
 }

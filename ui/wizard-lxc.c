@@ -30,6 +30,7 @@ struct lxc_wizard {
     char *facts_error;
     guint facts_gen;
     bool dir_touched;             /* the user edited the root directory */
+    bool open_console;            /* after "Create and start" */
 };
 
 static struct lxc_wizard *
@@ -95,6 +96,7 @@ form_to_plan(struct lxc_wizard *w)
     p->net = ui_dialog_field(w->d, "net")->choice;
     set_str(&p->net_source, text_of(w, "net-source"));
     set_str(&p->mac, text_of(w, "mac"));
+    w->open_console = ui_dialog_checked(w->d, "open-console");
 }
 
 static void
@@ -273,7 +275,7 @@ create_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gp
     if (ok) {
         ui_app_set_status(app, VD_C_STATUS_OK, "%s", message);
         if (result)
-            ui_wizard_select_later(app, w->host, result);
+            ui_wizard_select_later(app, w->host, result, w->plan->start && w->open_console);
     } else {
         ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", message);
         if (!app->dialog && !w->d) {
@@ -359,6 +361,7 @@ build(struct lxc_wizard *w)
     f = ui_dialog_add_choice(d, "net-source", _("Network/bridge"), empty, 0);
     f->list = true;
     ui_dialog_add_text(d, "mac", _("MAC address"), w->plan->mac);
+    ui_dialog_add_check(d, "open-console", _("Open the console after starting"), w->open_console);
     ui_field_set_hint(ui_dialog_field(d, "mac"), _("empty: generated"));
     ui_dialog_add_button(d, _("< Back"), UI_DIALOG_BACK);
     ui_dialog_add_button(d, _("Next >"), UI_DIALOG_NEXT);
@@ -385,6 +388,7 @@ ui_wizard_lxc_open(struct ui_app *app)
     w->app = app;
     w->hosts = g_array_new(FALSE, FALSE, sizeof(guint));
     w->plan = vd_plan_lxc_new();
+    w->open_console = true;
     for (guint i = 0; i < app->hosts->len; i++) {
         struct ui_host *h = g_ptr_array_index(app->hosts, i);
         if (!is_lxc_host(h))

@@ -46,6 +46,7 @@ struct wizard {
     char *saved;                  /* "Template saved as ..." */
     char *tpl_error;              /* the template chosen cannot be read */
     bool loading;                 /* a template is being applied: no OS defaults */
+    bool open_console;            /* after "Create and start" */
 };
 
 static struct wizard *
@@ -175,6 +176,7 @@ form_to_plan(struct wizard *w)
     p->nic_model = choice_of(w, "nic-model");
     set_str(&p->mac, text_of(w, "mac"));
     p->vnc = ui_dialog_checked(w->d, "vnc");
+    w->open_console = ui_dialog_checked(w->d, "open-console");
     p->serial = ui_dialog_checked(w->d, "serial");
     memset(p->boot, 0, sizeof p->boot);
     for (int i = 0, n = 0; i < VD_PLAN_BOOT_MAX; i++) {
@@ -913,6 +915,7 @@ build(struct wizard *w)
     ui_dialog_add_page(d, _("console and boot"));
     ui_dialog_add_check(d, "vnc", _("VNC graphics on 127.0.0.1"), true);
     ui_dialog_add_check(d, "serial", _("Serial console"), true);
+    ui_dialog_add_check(d, "open-console", _("Open the console after starting"), w->open_console);
     enum_choice(d, "boot1", _("Boot first"), boot_labels(), VD_BOOT_HD);
     enum_choice(d, "boot2", _("then"), boot_labels(), 0);
     enum_choice(d, "boot3", _("then"), boot_labels(), 0);
@@ -988,7 +991,7 @@ create_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gp
     if (ok) {
         ui_app_set_status(app, VD_C_STATUS_OK, "%s", message);
         if (result)
-            ui_wizard_select_later(app, w->host, result);
+            ui_wizard_select_later(app, w->host, result, w->plan->start && w->open_console);
     } else {
         ui_app_set_status(app, VD_C_STATUS_ERROR, "%s", message);
         /* back to the review page with every answer and the reason */
@@ -1021,6 +1024,7 @@ ui_wizard_vm_open(struct ui_app *app)
     w->app = app;
     w->host = h->index;
     w->plan = vd_plan_vm_new();
+    w->open_console = true;
     build(w);
     request_facts(w);
     refresh_form(w);

@@ -4,6 +4,7 @@
 
 #include "i18n.h"
 #include "model.h"
+#include "ui/console.h"
 #include "ui/term.h"
 #include "ui/wizard.h"
 
@@ -12,6 +13,7 @@ struct select_later {
     guint host;
     char *uuid;
     int tries;
+    bool console;
 };
 
 static void
@@ -39,12 +41,14 @@ select_tick(gpointer user)
     s->app->focus = UI_FOCUS_DOMAINS;
     ui_app_recalc(s->app);
     ui_list_select_key(&s->app->doms, s->uuid);
+    if (s->console)
+        ui_console_open(s->app, s->host, s->uuid, NULL, false);
     ui_app_queue_redraw(s->app);
     return G_SOURCE_REMOVE;
 }
 
 void
-ui_wizard_select_later(struct ui_app *app, guint host, const char *uuid)
+ui_wizard_select_later(struct ui_app *app, guint host, const char *uuid, bool console)
 {
     struct select_later *s = g_new0(struct select_later, 1);
     GSource *src = g_timeout_source_new(200);
@@ -52,6 +56,7 @@ ui_wizard_select_later(struct ui_app *app, guint host, const char *uuid)
     s->app = app;
     s->host = host;
     s->uuid = g_strdup(uuid);
+    s->console = console;
     g_source_set_callback(src, select_tick, s, select_later_free);
     g_source_attach(src, app->ctx);
     g_source_unref(src);

@@ -19,7 +19,7 @@ vd_init
 L=$LAB_LXC_URI
 FS=/var/lib/libvirt/filesystems
 
-tap_plan 16
+tap_plan 17
 
 lab_up || tap_bail "lab up failed"
 
@@ -83,9 +83,11 @@ if [ -n "$STARTED" ]; then
             }" > "$VD_TMP/console.log" 2>&1
     }
     tap_check "its console runs a shell" shell_answers
-    vd_check "the new container is selected in the list" eval '[ "$(vd_cursor)" = vdwct1 ]'
+    vd_check "its console opened in virtdeck" eval 'vd_wait_for "leaves" 20'
+    k C-]
+    vd_check "the new container is selected in the list" eval 'vd_wait_gone "leaves" 10 && [ "$(vd_cursor)" = vdwct1 ]'
 else
-    for d in "virsh: running" "XML" "XML root" "tree" "console" "selected"; do
+    for d in "virsh: running" "XML" "XML root" "tree" "console" "console in virtdeck" "selected"; do
         tap_skip "containers cannot start here ($d): $REASON"
     done
 fi

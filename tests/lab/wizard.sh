@@ -21,7 +21,7 @@ VMS="vdw1 vdw2 vdwtaken vdwfull vdwbad vdwedit vdwcli vdwcli2 vdwtpl"
 TINY=vdwtiny
 TINY_DIR=/run/vdwtiny   # in libvirtd's mount namespace
 
-tap_plan 42
+tap_plan 43
 
 lab_up || tap_bail "lab up failed"
 
@@ -137,7 +137,9 @@ grub_menu() {   # the serial console shows the lab GRUB menu (a key redraws it)
         }" > "$VD_TMP/console.log" 2>&1
 }
 tap_check "vdw1 boots the lab GRUB ISO (serial console shows the menu)" grub_menu "$U" vdw1
-vd_check "the new VM is selected in the domain list" eval '[ "$(vd_cursor)" = vdw1 ]'
+vd_check "create and start opened the console of vdw1" eval 'vd_wait_for "leaves" 20 && vd_has "vdw1"'
+k C-]
+vd_check "the new VM is selected in the domain list" eval 'vd_wait_gone "leaves" 10 && [ "$(vd_cursor)" = vdw1 ]'
 lab_virsh "$U" destroy vdw1 > /dev/null 2>&1
 
 # ---- name taken meanwhile: nothing is made ------------------------------------------
@@ -215,7 +217,9 @@ vd_start 80 24 -c "$R"
 vd_wait_host 1 connected 30
 walk vdw2 "$LAB_ISO" 96 48
 button 1
-vd_check "qemu+ssh: created and started" vd_wait_for "Created and started vdw2" 60
+vd_check "qemu+ssh: created and started, its console opens" \
+    eval 'vd_wait_for "Created and started vdw2" 60 && vd_wait_for "leaves" 20'
+k C-]; vd_wait_gone "leaves" 10
 tap_check "qemu+ssh: vdw2 is running" lab_wait_domstate "$R" vdw2 running 30
 X=$(lab_virsh "$R" dumpxml --inactive vdw2)
 tap_check "qemu+ssh: XML memory, vCPU, SATA disk, e1000e" \

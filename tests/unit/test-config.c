@@ -136,6 +136,93 @@ test_add_conn(void)
     g_unlink(path);
 }
 
+static void
+test_set_remove_conn(void)
+{
+    g_autofree char *p = write_tmp("[connection:a]\nuri=test:///default\nautoconnect=true\ngroup=lab\n");
+    g_autoptr(GError) err = NULL;
+    struct vd_config *c = vd_config_load(p, NULL);
+    struct vd_config *r;
+    const struct vd_saved_conn *sc;
+
+    sc = vd_config_find_conn(c, "a");
+    g_assert_nonnull(sc);
+    g_assert_cmpstr(sc->group, ==, "lab");
+    /* rename and regroup */
+    g_assert_true(vd_config_set_conn(c, "a", "b", "qemu:///system", false, "rack1", &err));
+    g_assert_no_error(err);
+    g_assert_null(vd_config_find_conn(c, "a"));
+    /* a second one cannot take the same name */
+    g_assert_false(vd_config_set_conn(c, NULL, "b", "test:///default", true, NULL, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_assert_true(vd_config_set_conn(c, NULL, "c", "test:///default", true, "", &err));
+    r = vd_config_load(p, NULL);
+    g_assert_cmpuint(r->conns->len, ==, 2);
+    sc = vd_config_find_conn(r, "b");
+    g_assert_cmpstr(sc->uri, ==, "qemu:///system");
+    g_assert_cmpstr(sc->group, ==, "rack1");
+    g_assert_false(sc->autoconnect);
+    g_assert_null(vd_config_find_conn(r, "c")->group);
+    vd_config_free(r);
+    g_assert_true(vd_config_remove_conn(c, "b", &err));
+    r = vd_config_load(p, NULL);
+    g_assert_cmpuint(r->conns->len, ==, 1);
+    g_assert_null(vd_config_find_conn(r, "b"));
+    vd_config_free(r);
+    vd_config_free(c);
+    g_unlink(p);
+}
+
+static void
+test_console_keys(void)
+{
+    g_autofree char *p = write_tmp("[console]\nescape-key = C-a\nmenu-key=C-_\n");
+    g_autofree char *warn = NULL;
+    struct vd_config *c = vd_config_load("/nonexistent/virtdeck/config", NULL);
+    int k = -1;
+
+    /* defaults: Ctrl+] like virsh, Ctrl+^ for the menu */
+    g_assert_cmpint(c->console_escape, ==, 0x1d);
+    g_assert_cmpint(c->console_menu, ==, 0x1e);
+    vd_config_free(c);
+
+    c = vd_config_load(p, &warn);
+    g_assert_null(warn);
+    g_assert_cmpint(c->console_escape, ==, 1);
+    g_assert_cmpint(c->console_menu, ==, 0x1f);
+    vd_config_free(c);
+    g_unlink(p);
+
+    g_assert_true(vd_parse_ctrl_key("C-]", &k));
+    g_assert_cmpint(k, ==, 0x1d);
+    g_assert_true(vd_parse_ctrl_key("c-\\", &k));
+    g_assert_cmpint(k, ==, 0x1c);
+    g_assert_true(vd_parse_ctrl_key("C-Z", &k));
+    g_assert_cmpint(k, ==, 26);
+    g_assert_false(vd_parse_ctrl_key("C-", &k));
+    g_assert_false(vd_parse_ctrl_key("C-1", &k));
+    g_assert_false(vd_parse_ctrl_key("M-x", &k));
+    g_assert_false(vd_parse_ctrl_key("C-]]", &k));
+    g_assert_false(vd_parse_ctrl_key("]", &k));
+    g_assert_false(vd_parse_ctrl_key(NULL, &k));
+
+    /* bad values name their line and keep the defaults */
+    expect_warning("[general]\ntheme=x\n[console]\nescape-key=F12\n", "config line 4:");
+    expect_warning("[console]\n\nescape-key=C-m\n", "config line 3:");
+    expect_warning("[console]\nescape-key=C-[\n", "config line 2:");
+    expect_warning("[console]\nescape-key=C-i\n", "config line 2:");
+    expect_warning("[console]\nescape-key=C-g\nmenu-key=C-g\n", "config line 3:");
+    g_autofree char *p2 = write_tmp("[console]\nescape-key=nonsense\nmenu-key=C-b\n");
+    g_autofree char *warn2 = NULL;
+    c = vd_config_load(p2, &warn2);
+    g_assert_nonnull(strstr(warn2, "config line 2:"));
+    g_assert_cmpint(c->console_escape, ==, 0x1d);
+    g_assert_cmpint(c->console_menu, ==, 2);
+    vd_config_free(c);
+    g_unlink(p2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,5 +231,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/good", test_good);
     g_test_add_func("/config/bad-lines", test_bad_lines);
     g_test_add_func("/config/add-conn", test_add_conn);
+    g_test_add_func("/config/set-remove-conn", test_set_remove_conn);
+    g_test_add_func("/config/console-keys", test_console_keys);
     return g_test_run();
 }
