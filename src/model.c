@@ -68,6 +68,7 @@ vd_domain_copy(const struct vd_domain *d)
     *c = *d;
     c->name = g_strdup(d->name);
     c->collate_key = g_strdup(d->collate_key);
+    c->addrs = g_strdupv(d->addrs);
     return c;
 }
 
@@ -78,6 +79,7 @@ vd_domain_free(struct vd_domain *d)
         return;
     g_free(d->name);
     g_free(d->collate_key);
+    g_strfreev(d->addrs);
     g_free(d);
 }
 
