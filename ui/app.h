@@ -168,5 +168,15 @@ unsigned ui_graph_key(struct ui_app *app, ui_key k);
 void ui_help_draw(const struct ui_app *app);
 unsigned ui_help_key(struct ui_app *app, ui_key k);
 
+/* commands.c: the one yes/no question (answers UI_YES / UI_NO; y/n, д/н) */
+enum { UI_YES = 1, UI_NO = 2 };
+struct ui_dialog *ui_yes_no_dialog(const char *title, const char *text);
+
+/* view-networks.c */
+void ui_networks_open(struct ui_app *app);
+bool ui_networks_open_p(const struct ui_app *app);
+/* (keys, text) pairs of the networks screen for the help overlay; g_strfreev */
+char **ui_networks_keys(const struct ui_app *app);
+
 /* dialog-connect.c */
 void ui_connect_dialog_open(struct ui_app *app);

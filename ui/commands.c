@@ -160,7 +160,7 @@ plan_add(struct plan *p, const struct vd_domain *d, GString *skipped)
     return true;
 }
 
-enum { CONFIRM_YES = 1, CONFIRM_NO = 2 };
+enum { CONFIRM_YES = UI_YES, CONFIRM_NO = UI_NO };
 
 static bool
 confirm_done(struct ui_dialog *d, int result, gpointer user)
@@ -239,6 +239,12 @@ yes_no_dialog(const char *title, const char *text)
     ui_dialog_add_hotkey(d, 0x43d, CONFIRM_NO);    /* н */
     ui_dialog_add_hotkey(d, 0x41d, CONFIRM_NO);    /* Н */
     return d;
+}
+
+struct ui_dialog *
+ui_yes_no_dialog(const char *title, const char *text)
+{
+    return yes_no_dialog(title, text);
 }
 
 static void
@@ -565,6 +571,13 @@ cmd_top(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_networks(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_networks_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 {
     if (!ui_app_host(app))
@@ -643,6 +656,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
+    [UI_CMD_NETWORKS] = cmd_networks,
     [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,

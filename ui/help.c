@@ -48,6 +48,13 @@ help_lines(const struct ui_app *app)
             add_line(lines, b, ui_keymap_keys_text(app->keymap, b), ui_binding_help(b), VD_C_NORMAL);
         }
     }
+    if (ui_networks_open_p(app)) {
+        g_auto(GStrv) keys = ui_networks_keys(app);
+        add_line(lines, -1, NULL, "", VD_C_NORMAL);
+        add_line(lines, -1, NULL, _("Networks screen"), VD_C_HELP_GROUP);
+        for (guint i = 0; keys[i] && keys[i + 1]; i += 2)
+            add_line(lines, -2, g_strdup(keys[i]), g_intern_string(keys[i + 1]), VD_C_NORMAL);
+    }
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL,
              _("Keys are set in the [keys] section of the configuration file, by name: force-off = F9 D"),
@@ -79,7 +86,7 @@ ui_help_draw(const struct ui_app *app)
         const struct help_line *l = g_ptr_array_index(lines, app->help_top + i);
         int ly = y + 1 + i;
 
-        if (l->binding < 0) {
+        if (l->binding == -1) {
             ui_draw_text(ly, x + 2, w - 4, l->text, vd_attr(l->slot), UI_ALIGN_LEFT, false);
             continue;
         }

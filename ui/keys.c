@@ -56,7 +56,8 @@ const char ui_default_keys[] =
     "prune-history = P\n"
     "top = T\n"
     "columns = C\n"
-    "undefine = U\n";
+    "undefine = U\n"
+    "networks = w\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {
     [UI_GROUP_MOVE] = N_("Moving around"),
