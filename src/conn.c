@@ -101,11 +101,15 @@ struct vd_conn {
     guint64 rpc_total;
     guint64 generation;
     struct vd_host_snap *work;   /* snapshot being built */
+    guint n_fresh;               /* doms[0..n_fresh) are new; the rest are shared
+                                    with the last snapshot and must not change */
     struct vd_addr_cache *addrs; /* guests' IP addresses (net-addr.h), worker only */
     guint rpc_addrs;             /* calls of the last address refresh */
 };
 
 static void task_free(struct vd_task *t);
+static GThreadPool *node_pool;
+static void node_job_run(gpointer data, gpointer user);
 
 static struct vd_conn *
 conn_ref(struct vd_conn *c)
@@ -197,6 +201,7 @@ vd_conn_global_init(void)
         virInitialize();
         virEventRegisterDefaultImpl();
         g_thread_unref(g_thread_new("vd-libvirt-events", event_loop_thread, NULL));
+        node_pool = g_thread_pool_new(node_job_run, NULL, 64, FALSE, NULL);
         g_once_init_leave(&once, 1);
     }
 }
@@ -610,8 +615,22 @@ copy_host_fields(struct vd_conn *c)
 }
 
 /* Host CPU and memory counters: one call each, when the driver has them. */
+/* On a pool thread, while the worker makes the domain stats call: the node
+ * calls travel in the same round trip (libvirt's RPC client multiplexes
+ * calls of several threads on one connection), so a tick over a slow link
+ * costs one round trip, not three. Touches only c->vc, the node_*_n counts
+ * (the worker leaves them alone meanwhile) and its own fields. */
+struct node_job {
+    struct vd_conn *c;
+    struct vd_host_counters h;
+    guint rpc;
+    GMutex lock;
+    GCond cond;
+    bool done;
+};
+
 static void
-node_counters(struct vd_conn *c, struct vd_host_counters *h)
+node_counters(struct vd_conn *c, struct vd_host_counters *h, guint *rpc)
 {
     virNodeCPUStats cpu[8];
     virNodeMemoryStats mem[8];
@@ -620,7 +639,7 @@ node_counters(struct vd_conn *c, struct vd_host_counters *h)
     h->t_ms = vd_now_ms();
     if (c->node_cpu_n > 0) {
         n = c->node_cpu_n;
-        c->rpc++;
+        (*rpc)++;
         if (virNodeGetCPUStats(c->vc, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &n, 0) == 0) {
             h->have_cpu = true;
             for (int i = 0; i < n; i++) {
@@ -639,7 +658,7 @@ node_counters(struct vd_conn *c, struct vd_host_counters *h)
     }
     if (c->node_mem_n > 0) {
         n = c->node_mem_n;
-        c->rpc++;
+        (*rpc)++;
         if (virNodeGetMemoryStats(c->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, mem, &n, 0) == 0) {
             h->have_mem = true;
             for (int i = 0; i < n; i++) {
@@ -658,6 +677,42 @@ node_counters(struct vd_conn *c, struct vd_host_counters *h)
     }
 }
 
+static void
+node_job_run(gpointer data, gpointer user)
+{
+    struct node_job *j = data;
+
+    node_counters(j->c, &j->h, &j->rpc);
+    g_mutex_lock(&j->lock);
+    j->done = true;
+    g_cond_signal(&j->cond);
+    g_mutex_unlock(&j->lock);
+}
+
+static void
+node_job_start(struct node_job *j, struct vd_conn *c)
+{
+    memset(j, 0, sizeof *j);
+    j->c = c;
+    g_mutex_init(&j->lock);
+    g_cond_init(&j->cond);
+    if (!node_pool || !g_thread_pool_push(node_pool, j, NULL))
+        node_job_run(j, NULL);
+}
+
+static void
+node_job_finish(struct node_job *j, struct vd_host_counters *h)
+{
+    g_mutex_lock(&j->lock);
+    while (!j->done)
+        g_cond_wait(&j->cond, &j->lock);
+    g_mutex_unlock(&j->lock);
+    g_mutex_clear(&j->lock);
+    g_cond_clear(&j->cond);
+    *h = j->h;
+    j->c->rpc += j->rpc;
+}
+
 /* The flags that only list calls know (autostart, transient, managed save),
  * for a quick tick: taken from the last snapshot. False if a domain is new. */
 static bool
@@ -674,6 +729,8 @@ copy_list_flags(struct vd_conn *c, GPtrArray *doms)
     for (guint i = 0; i < doms->len; i++) {
         struct vd_domain *d = doms->pdata[i];
         const struct vd_domain *o = g_hash_table_lookup(old, d->uuid);
+        if (i >= c->n_fresh)
+            continue;
         if (!o) {
             all = false;
             break;
@@ -754,12 +811,12 @@ carry_inactive(struct vd_conn *c, GPtrArray *doms)
     g_autoptr(GHashTable) now = g_hash_table_new(g_str_hash, g_str_equal);
     bool ok = true;
 
+    c->n_fresh = doms->len;
     for (guint i = 0; i < doms->len; i++)
         g_hash_table_add(now, ((struct vd_domain *)doms->pdata[i])->uuid);
     g_mutex_lock(&c->lock);
     for (guint i = 0; i < c->snap->domains->len && ok; i++) {
         const struct vd_domain *o = c->snap->domains->pdata[i];
-        struct vd_domain *d;
 
         if (g_hash_table_contains(now, o->uuid))
             continue;
@@ -767,9 +824,8 @@ carry_inactive(struct vd_conn *c, GPtrArray *doms)
             ok = false;
             break;
         }
-        d = vd_domain_copy(o);
-        vd_dom_rates_unknown(&d->rates);
-        g_ptr_array_add(doms, d);
+        /* shared with the last snapshot: nothing below changes it */
+        g_ptr_array_add(doms, vd_domain_ref(o));
     }
     g_mutex_unlock(&c->lock);
     return ok;
@@ -794,6 +850,7 @@ collect_domains(struct vd_conn *c, GPtrArray *doms, bool *full)
             return n;
         /* a running domain vanished from the quick tick: a full refresh */
         g_ptr_array_set_size(doms, 0);
+        c->n_fresh = G_MAXUINT;
         g_hash_table_remove_all(c->next);
         *full = true;
     }
@@ -812,10 +869,11 @@ do_refresh_full(struct vd_conn *c, bool full)
     g_autoptr(GHashTable) autostart = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) transient = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) saved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GPtrArray *doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    GPtrArray *doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_unref);
     struct vd_host_counters hk = { 0 };
     struct vd_host_rates hr;
     struct vd_host_snap *s;
+    struct node_job nj;
     int n;
 
     gint64 t_start = g_get_monotonic_time();
@@ -825,6 +883,8 @@ do_refresh_full(struct vd_conn *c, bool full)
         g_hash_table_unref(c->next);
     c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     busy_begin(c);
+    node_job_start(&nj, c);
+    c->n_fresh = G_MAXUINT;
     n = collect_domains(c, doms, &full);
     if (n < 0) {
         virErrorPtr e = virGetLastError();
@@ -840,6 +900,7 @@ do_refresh_full(struct vd_conn *c, bool full)
                   list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
                   list_uuids(c, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, saved) < 0))) {
         g_autofree char *err = last_error();
+        node_job_finish(&nj, &hk);
         busy_end(c);
         g_ptr_array_unref(doms);
         c->rpc_total += c->rpc;
@@ -847,7 +908,7 @@ do_refresh_full(struct vd_conn *c, bool full)
             publish_state(c, VD_HOST_CONNECTED, err);
         return false;
     }
-    node_counters(c, &hk);
+    node_job_finish(&nj, &hk);
     /* guests' addresses: their own calls, not the tick's (net-addr.h) */
     if (!c->addrs)
         c->addrs = vd_addr_cache_new();
@@ -855,7 +916,7 @@ do_refresh_full(struct vd_conn *c, bool full)
         c->rpc_addrs = vd_addr_refresh(c->addrs, c->vc, doms, vd_now_ms());
         c->rpc_total += c->rpc_addrs;
     }
-    vd_addr_apply(c->addrs, doms);
+    vd_addr_apply(c->addrs, doms, c->n_fresh);
     busy_end(c);
 
     s = copy_host_fields(c);
@@ -864,7 +925,7 @@ do_refresh_full(struct vd_conn *c, bool full)
     s->rates = hr;
     if (hk.have_mem)
         s->free_kib = hk.mem_free_kib + hk.mem_buffers_kib + hk.mem_cached_kib;
-    for (guint i = 0; i < doms->len; i++) {
+    for (guint i = 0; i < MIN(doms->len, c->n_fresh); i++) {
         struct vd_domain *d = doms->pdata[i];
         if (full) {
             d->autostart = g_hash_table_contains(autostart, d->uuid);

@@ -76,8 +76,8 @@ nice_decimal(double x)
 }
 
 /* Automatic top of the scale for the largest finite value maxv (or NAN). */
-static double
-nice_max(double maxv, enum vd_graph_unit unit)
+double
+vd_graph_nice_max(double maxv, enum vd_graph_unit unit)
 {
     double y, scale = 1;
 
@@ -158,6 +158,7 @@ cells_to_utf8(const struct cells *l)
 
 struct layout {
     int rows;                   /* plot rows */
+    bool flip;                  /* bars hang from the top */
     bool time_line;
     double ymax;
     int ntick;
@@ -178,9 +179,9 @@ static int
 tick_row(const struct layout *lay, double v)
 {
     double level = v / lay->ymax * 4 * lay->rows;
-    int from_bottom = v > 0 ? (int)ceil(level / 4) - 1 : 0;
+    int from_base = CLAMP(v > 0 ? (int)ceil(level / 4) - 1 : 0, 0, lay->rows - 1);
 
-    return lay->rows - 1 - CLAMP(from_bottom, 0, lay->rows - 1);
+    return lay->flip ? from_base : lay->rows - 1 - from_base;
 }
 
 static void
@@ -198,7 +199,8 @@ layout_init(struct layout *lay, const double *values, guint n, const struct vd_g
     double maxv = NAN;
 
     memset(lay, 0, sizeof *lay);
-    lay->time_line = o->height >= 3;
+    lay->flip = o->flip;
+    lay->time_line = o->height >= 3 && !o->no_time_line;
     lay->rows = o->height - lay->time_line;
     if (isfinite(o->ymax) && o->ymax > 0) {
         lay->ymax = o->ymax;
@@ -206,13 +208,15 @@ layout_init(struct layout *lay, const double *values, guint n, const struct vd_g
         for (guint i = 0; i < n; i++)
             if (isfinite(values[i]) && !(values[i] <= maxv))
                 maxv = values[i];
-        lay->ymax = nice_max(maxv, o->unit);
+        lay->ymax = vd_graph_nice_max(maxv, o->unit);
     }
     add_tick(lay, lay->ymax, o->unit);
     if (lay->rows >= 3)
         add_tick(lay, lay->ymax / 2, o->unit);
     if (lay->rows >= 2)
         add_tick(lay, 0, o->unit);
+    if (o->label_w > 0)
+        lay->label_w = MAX(lay->label_w, o->label_w);
     /* the plot keeps at least 4 cells, else no axis at all */
     if (o->width - (lay->label_w + 1) < 4)
         lay->label_w = 0;
@@ -277,19 +281,21 @@ resample(const double *values, guint n, const struct vd_graph_opts *o, const str
 static const unsigned left_bits[4] = { 0x40, 0x04, 0x02, 0x01 };
 static const unsigned right_bits[4] = { 0x80, 0x20, 0x10, 0x08 };
 
+/* from_base: cells between this one and the base line (the bottom row, or
+ * the top row when flipped, where the dots fill from the top) */
 static gunichar
-plot_cell(int hl, int hr, int from_bottom, bool ascii)
+plot_cell(int hl, int hr, int from_base, bool flip, bool ascii)
 {
-    int kl = CLAMP(hl - 4 * from_bottom, 0, 4);
-    int kr = CLAMP(hr - 4 * from_bottom, 0, 4);
+    int kl = CLAMP(hl - 4 * from_base, 0, 4);
+    int kr = CLAMP(hr - 4 * from_base, 0, 4);
     unsigned bits = 0;
 
     if (ascii)
-        return (gunichar)" .:|#"[MAX(kl, kr)];
+        return (gunichar)(flip ? " '\"|#" : " .:|#")[MAX(kl, kr)];
     for (int i = 0; i < kl; i++)
-        bits |= left_bits[i];
+        bits |= left_bits[flip ? 3 - i : i];
     for (int i = 0; i < kr; i++)
-        bits |= right_bits[i];
+        bits |= right_bits[flip ? 3 - i : i];
     return bits ? 0x2800 + bits : ' ';
 }
 
@@ -313,7 +319,8 @@ draw_rows(struct cells *lines, const double *values, guint n, const struct vd_gr
             cells_put(l, lay->label_w, o->width, axis);
         }
         for (int c = 0; c < lay->plot_w; c++)
-            l->cell[lay->plot_x + c] = plot_cell(h[2 * c], h[2 * c + 1], lay->rows - 1 - r, o->ascii);
+            l->cell[lay->plot_x + c] = plot_cell(h[2 * c], h[2 * c + 1], lay->flip ? r : lay->rows - 1 - r,
+                                                 lay->flip, o->ascii);
     }
 }
 

@@ -20,13 +20,18 @@ enum vd_graph_unit {
 
 struct vd_graph_opts {
     int width, height;          /* cells of the whole graph, axes and labels included */
-    bool ascii;                 /* no braille: one of " .:|#" per cell (quarter levels) */
+    bool ascii;                 /* no braille: one of " .:|#" per cell (quarter levels;
+                                 * " '\"|#" flipped) */
     bool average;               /* folding several values into one dot column: average
                                  * instead of the default maximum */
     enum vd_graph_unit unit;
     double ymax;                /* NAN (or <= 0): automatic, see vd_graph_render() */
     time_t start;               /* time of values[0] */
     unsigned long step;         /* seconds between values; 0: no time labels */
+    bool flip;                  /* bars hang from the top (0 on the top row): the
+                                 * lower half of a mirrored pair, see below */
+    bool no_time_line;          /* all height rows are plot rows */
+    int label_w;                /* > 0: y labels this wide (align two graphs) */
 };
 
 /* Render n values into exactly o->height lines (a NULL-terminated GStrv), each
@@ -61,6 +66,14 @@ struct vd_graph_opts {
  * 15, 20, 30 min, 1, 2, 3, 4, 6, 12 h, 1, 2, 7, 14 days, 1, 2, 3, 6 months,
  * 1, 2, 5, 10... years that leaves a gap of at least one cell between labels. */
 GStrv vd_graph_render(const double *values, guint n, const struct vd_graph_opts *o);
+
+/* Two series in one panel (disk read/write, network in/out): render the
+ * first with no_time_line into the upper rows and the second with flip into
+ * the lower rows plus the time line, with the same ymax (vd_graph_nice_max
+ * of both maxima) and label_w (the larger vd_graph_plot_x - 1), and print
+ * the lines one after the other: the first grows up and the second down from
+ * the middle. */
+double vd_graph_nice_max(double maxv, enum vd_graph_unit unit);
 
 /* Number of cells left of the plot area (labels and axis column) for these
  * values and options, as vd_graph_render() lays them out; 0 without an axis. */

@@ -55,7 +55,7 @@ vd_dom_is_active(const struct vd_domain *d)
 struct vd_domain *
 vd_domain_new(void)
 {
-    struct vd_domain *d = g_new0(struct vd_domain, 1);
+    struct vd_domain *d = g_atomic_rc_box_new0(struct vd_domain);
     d->id = -1;
     vd_dom_rates_unknown(&d->rates);
     return d;
@@ -64,23 +64,33 @@ vd_domain_new(void)
 struct vd_domain *
 vd_domain_copy(const struct vd_domain *d)
 {
-    struct vd_domain *c = g_new(struct vd_domain, 1);
-    *c = *d;
+    struct vd_domain *c = (g_atomic_rc_box_dup)(sizeof *d, d);
     c->name = g_strdup(d->name);
     c->collate_key = g_strdup(d->collate_key);
     c->addrs = g_strdupv(d->addrs);
     return c;
 }
 
-void
-vd_domain_free(struct vd_domain *d)
+struct vd_domain *
+vd_domain_ref(const struct vd_domain *d)
 {
-    if (!d)
-        return;
+    return g_atomic_rc_box_acquire((struct vd_domain *)d);
+}
+
+static void
+domain_clear(gpointer p)
+{
+    struct vd_domain *d = p;
     g_free(d->name);
     g_free(d->collate_key);
     g_strfreev(d->addrs);
-    g_free(d);
+}
+
+void
+vd_domain_unref(struct vd_domain *d)
+{
+    if (d)
+        g_atomic_rc_box_release_full(d, domain_clear);
 }
 
 struct vd_host_snap *
@@ -89,7 +99,7 @@ vd_host_snap_new(const char *uri)
     struct vd_host_snap *s = g_atomic_rc_box_new0(struct vd_host_snap);
     s->uri = g_strdup(uri);
     s->rates.cpu_pct = s->rates.mem_used_kib = s->rates.mem_total_kib = NAN;
-    s->domains = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_free);
+    s->domains = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_unref);
     return s;
 }
 
@@ -116,7 +126,7 @@ vd_host_snap_copy(const struct vd_host_snap *s)
     struct vd_host_snap *c = vd_host_snap_copy_host(s);
 
     for (guint i = 0; i < s->domains->len; i++)
-        g_ptr_array_add(c->domains, vd_domain_copy(s->domains->pdata[i]));
+        g_ptr_array_add(c->domains, vd_domain_ref(s->domains->pdata[i]));
     return c;
 }
 

@@ -79,12 +79,16 @@ const char *vd_host_state_id(enum vd_host_state s);     /* "connected" */
 
 bool vd_dom_is_active(const struct vd_domain *d);
 
+/* Domains are reference counted so that a refresh can share the unchanged
+ * ones with the previous snapshot. A domain in a published snapshot is
+ * never modified: copy it to change it. */
 struct vd_domain *vd_domain_new(void);
-struct vd_domain *vd_domain_copy(const struct vd_domain *d);
-void vd_domain_free(struct vd_domain *d);
+struct vd_domain *vd_domain_copy(const struct vd_domain *d);   /* deep, a new reference */
+struct vd_domain *vd_domain_ref(const struct vd_domain *d);
+void vd_domain_unref(struct vd_domain *d);
 
 struct vd_host_snap *vd_host_snap_new(const char *uri);
-/* Copy of the scalar fields and a new reference-free copy of the domains. */
+/* Copy of the scalar fields sharing the (immutable) domains. */
 struct vd_host_snap *vd_host_snap_copy(const struct vd_host_snap *s);
 /* The same without the domains (an empty list). */
 struct vd_host_snap *vd_host_snap_copy_host(const struct vd_host_snap *s);

@@ -310,9 +310,9 @@ vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gin
 }
 
 void
-vd_addr_apply(const struct vd_addr_cache *ac, GPtrArray *doms)
+vd_addr_apply(const struct vd_addr_cache *ac, GPtrArray *doms, guint n_fresh)
 {
-    for (guint i = 0; i < doms->len; i++) {
+    for (guint i = 0; i < MIN(doms->len, n_fresh); i++) {
         struct vd_domain *d = doms->pdata[i];
         const struct dom_nics *n = vd_dom_is_active(d) ? g_hash_table_lookup(ac->doms, d->uuid) : NULL;
 

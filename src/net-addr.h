@@ -26,7 +26,8 @@ void vd_addr_cache_free(struct vd_addr_cache *ac);
 bool vd_addr_due(const struct vd_addr_cache *ac, bool full, gint64 now_ms);
 /* doms: struct vd_domain *, the refresh's list. Returns the calls made. */
 guint vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gint64 now_ms);
-/* Copy the cached addresses into doms (running domains only). */
-void vd_addr_apply(const struct vd_addr_cache *ac, GPtrArray *doms);
+/* Copy the cached addresses into doms[0..n_fresh) (the rest are shared
+ * with the last snapshot: shut off, no address). */
+void vd_addr_apply(const struct vd_addr_cache *ac, GPtrArray *doms, guint n_fresh);
 /* Same addresses (both NULL counts as the same). */
 bool vd_addr_same(char *const *a, char *const *b);

@@ -27,10 +27,9 @@ struct panel {
 static const struct panel panels[] = {
     { N_("CPU"), VD_UNIT_PERCENT, VD_DS_CPU, VD_DS_LAST },
     { N_("Memory used"), VD_UNIT_BYTES, VD_DS_MEM, VD_DS_LAST },
-    /* TRANSLATORS: graph title: disk read + write per second */
-    { N_("Disk read + write"), VD_UNIT_BYTES_PER_S, VD_DS_DISK_RD, VD_DS_DISK_WR },
-    /* TRANSLATORS: graph title: network receive + transmit per second */
-    { N_("Network in + out"), VD_UNIT_BYTES_PER_S, VD_DS_NET_RX, VD_DS_NET_TX },
+    /* read grows up, write hangs down from the middle */
+    { N_("Disk"), VD_UNIT_BYTES_PER_S, VD_DS_DISK_RD, VD_DS_DISK_WR },
+    { N_("Network"), VD_UNIT_BYTES_PER_S, VD_DS_NET_RX, VD_DS_NET_TX },
 };
 
 static const char *const range_names[VD_RRD_RANGE_LAST] = {
@@ -120,43 +119,95 @@ ui_graph_recalc(struct ui_app *app)
         graph_fetch(app->graph);
 }
 
-/* The values to plot: one data source, or the sum of two (a NAN counts as
- * 0 when the other is known). */
-static double *
-panel_values(const struct ui_graph_state *g, const struct panel *p)
+static double
+series_max(const double *v, guint n)
 {
-    double *v = g_new(double, MAX(g->series.n, 1));
+    double m = NAN;
 
-    for (guint i = 0; i < g->series.n; i++) {
-        double a = g->series.v[p->a][i];
-        if (p->b != VD_DS_LAST) {
-            double b = g->series.v[p->b][i];
-            a = isnan(a) && isnan(b) ? NAN : (isnan(a) ? 0 : a) + (isnan(b) ? 0 : b);
+    for (guint i = 0; i < n; i++)
+        if (isfinite(v[i]) && !(v[i] <= m))
+            m = v[i];
+    return m;
+}
+
+/* "read ▲ cur 1.2 MiB/s max 5 MiB/s" for one half of a mirrored panel */
+static char *
+half_legend(const char *what, const char *arrow, const double *v, guint n, enum vd_graph_unit unit)
+{
+    double cur = NAN;
+
+    for (guint i = n; i-- > 0;)
+        if (isfinite(v[i])) {
+            cur = v[i];
+            break;
         }
-        v[i] = a;
-    }
-    return v;
+    g_autofree char *c = vd_format_value(cur, unit);
+    g_autofree char *m = vd_format_value(series_max(v, n), unit);
+    /* TRANSLATORS: legend of one series of a two-series graph: "read ▲ cur 1.2 MiB/s max 5 MiB/s" */
+    return g_strdup_printf(_("%1$s %2$s cur %3$s max %4$s"), what, arrow, c, m);
+}
+
+static void
+draw_lines(GStrv lines, int y, int x, int w, int max_rows)
+{
+    for (int i = 0; lines && lines[i] && i < max_rows; i++)
+        ui_draw_text(y + i, x, w, lines[i], vd_attr(VD_C_NORMAL), UI_ALIGN_LEFT, true);
 }
 
 static void
 draw_panel(const struct ui_app *app, const struct ui_graph_state *g, const struct panel *p,
            int y, int x, int h, int w)
 {
-    g_autofree double *v = panel_values(g, p);
-    g_autofree char *legend = vd_graph_legend(v, g->series.n, p->unit);
-    g_auto(GStrv) lines = NULL;
+    const double *a = g->series.v[p->a];
+    guint n = g->series.n;
+    g_autofree char *legend = NULL;
     struct vd_graph_opts o = {
         .width = w, .height = h - 1, .ascii = ui_draw_is_ascii(), .average = g->cf == VD_RRD_AVERAGE,
         .unit = p->unit, .ymax = NAN, .start = g->series.start, .step = g->series.step,
     };
     int tw = ui_draw_text(y, x, w, _(p->title), vd_attr(VD_C_TITLE), UI_ALIGN_LEFT, false);
 
-    ui_draw_text(y, x + tw + 2, w - tw - 2, legend, vd_attr(VD_C_DIM), UI_ALIGN_LEFT, false);
-    if (h < 2)
-        return;
-    lines = vd_graph_render(v, g->series.n, &o);
-    for (int i = 0; lines && lines[i] && i < h - 1; i++)
-        ui_draw_text(y + 1 + i, x, w, lines[i], vd_attr(VD_C_NORMAL), UI_ALIGN_LEFT, true);
+    if (p->b == VD_DS_LAST) {
+        g_auto(GStrv) lines = NULL;
+
+        legend = vd_graph_legend(a, n, p->unit);
+        ui_draw_text(y, x + tw + 2, w - tw - 2, legend, vd_attr(VD_C_DIM), UI_ALIGN_LEFT, false);
+        if (h < 2)
+            return;
+        lines = vd_graph_render(a, n, &o);
+        draw_lines(lines, y + 1, x, w, h - 1);
+    } else {
+        /* two series: the first grows up, the second hangs down */
+        const double *b = g->series.v[p->b];
+        bool ascii = ui_draw_is_ascii();
+        g_autofree char *la = half_legend(p->a == VD_DS_DISK_RD ? _("read") : _("in"), ascii ? "^" : "▲",
+                                          a, n, p->unit);
+        g_autofree char *lb = half_legend(p->a == VD_DS_DISK_RD ? _("write") : _("out"), ascii ? "v" : "▼",
+                                          b, n, p->unit);
+        double ma = series_max(a, n), mb = series_max(b, n);
+        struct vd_graph_opts ou = o, od = o;
+        int rows = h - 1, up;
+        g_auto(GStrv) lu = NULL;
+        g_auto(GStrv) ld = NULL;
+
+        legend = g_strdup_printf("%s   %s", la, lb);
+        ui_draw_text(y, x + tw + 2, w - tw - 2, legend, vd_attr(VD_C_DIM), UI_ALIGN_LEFT, false);
+        if (rows < 2)
+            return;
+        /* the upper half, then the lower half with the time line (4 rows or more) */
+        up = rows / 2;
+        ou.height = up;
+        ou.no_time_line = true;
+        od.height = rows - up;
+        od.no_time_line = rows < 4;
+        od.flip = true;
+        ou.ymax = od.ymax = vd_graph_nice_max(isnan(ma) ? mb : isnan(mb) ? ma : MAX(ma, mb), p->unit);
+        ou.label_w = od.label_w = MAX(vd_graph_plot_x(a, n, &ou), vd_graph_plot_x(b, n, &od)) - 1;
+        lu = vd_graph_render(a, n, &ou);
+        ld = vd_graph_render(b, n, &od);
+        draw_lines(lu, y + 1, x, w, up);
+        draw_lines(ld, y + 1 + up, x, w, rows - up);
+    }
 }
 
 void
@@ -188,9 +239,15 @@ ui_graph_draw(const struct ui_app *app)
         for (int i = 0; i < n; i++)
             draw_panel(app, g, &panels[i], y + (i / 2) * ph, 1 + (i % 2) * (cw + 1), ph - 1, cw);
     } else {
+        /* rows left over go to the last panels (the two-series ones) */
+        int extra = h - (h / n) * n, py = y;
+
         ph = h / n;
-        for (int i = 0; i < n; i++)
-            draw_panel(app, g, &panels[i], y + i * ph, 1, ph, w - 2);
+        for (int i = 0; i < n; i++) {
+            int hi = ph + (i >= n - extra);
+            draw_panel(app, g, &panels[i], py, 1, hi, w - 2);
+            py += hi;
+        }
     }
 }
 

@@ -6,16 +6,21 @@
 #
 #   tests/lab/lab.sh up              start daemons, network, pool, sshd, ISO, VMs
 #   tests/lab/lab.sh down [--purge]  stop vd* domains and all lab daemons by PID;
-#                                    --purge also removes vdlab* VMs, volumes, ISO
+#                                    --purge also removes the lab VMs, volumes, ISO,
+#                                    kernel, container and host 2's directory
 #   tests/lab/lab.sh status          what is up (exit 0 only if all of it)
 #   tests/lab/lab.sh env             shell export lines (eval "$(lab.sh env)")
+#   tests/lab/lab.sh up-host2        only host 2 (part of `up` unless LAB_HOST2=no)
+#   tests/lab/lab.sh down-host2      stop host 2 and remove its netns
 # Helpers for tests (used by lib.sh):
 #   tests/lab/lab.sh pid NAME        print the PID of libvirtd|virtlogd|sshd-lab
 #   tests/lab/lab.sh start-libvirtd  start libvirtd (if needed) and wait for it
 #   tests/lab/lab.sh stop-libvirtd   stop libvirtd by PID and wait for it
 #
 # Every step checks first, so `up` is idempotent and fast when all is up.
-# Names: lab VMs are vdlab1, vdlab2; tests must only touch names starting "vd".
+# Names: lab VMs are vdlab1, vdlab2 (GRUB ISO), vdlinux (Linux + busybox),
+# container vdct1 (lxc:///system); host 2 (qemu+ssh://root@10.254.0.2/system)
+# has vdh2a, vdh2b, vdh2linux. Tests must only touch names starting "vd".
 set -euo pipefail
 
 LAB=${LAB:-/var/tmp/virtdeck-lab}
@@ -23,6 +28,7 @@ LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
 LAB_IMAGES=/var/lib/libvirt/images
 LAB_ISO=$LAB_IMAGES/lab.iso
 LAB_VMS="vdlab1 vdlab2"
+LAB_LINUX_VM=vdlinux
 LAB_URI=qemu:///system
 LAB_LXC_URI=lxc:///system
 LAB_SSH_URI=qemu+ssh://root@127.0.0.1:$LAB_SSH_PORT/system
@@ -356,6 +362,404 @@ ensure_vm() {
     fi
 }
 
+# ---- Linux guest (kernel + busybox initrd, direct kernel boot) -----------------
+
+# The kernel and its virtio modules come from Debian's linux-image package
+# (apt-get download, cached in $LAB/linux); the initrd is busybox-static with
+# an init that loads the modules, runs udhcpc on eth0 and keeps a shell on
+# ttyS0 and on tty1. The guest idles (under 1 % of a core) and gets a DHCP
+# lease on `default` about 9 s after start. `vd.name=NAME` on the kernel
+# command line sets its hostname (sent with the DHCP request) and prompt.
+LINUX_DIR=$LAB/linux
+LINUX_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
+
+linux_init() {
+    cat << EOF
+#!/bin/sh
+# virtdeck lab guest init (tests/lab/lab.sh)
+export PATH=/bin HOME=/
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in $LINUX_MODULES; do insmod /lib/modules/\$m.ko; done
+name=vdlinux
+for a in \$(cat /proc/cmdline); do case \$a in vd.name=*) name=\${a#vd.name=} ;; esac; done
+hostname "\$name"
+export PS1="\$name# "
+ip link set lo up
+ip link set eth0 up
+udhcpc -f -S -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
+echo "virtdeck lab guest \$name: shell on ttyS0 and tty1"
+( while :; do setsid -c sh < /dev/ttyS0 > /dev/ttyS0 2>&1; done ) &
+while :; do setsid -c sh < /dev/tty1 > /dev/tty1 2>&1; done
+EOF
+}
+
+linux_dhcp_event() {
+    cat << 'EOF'
+#!/bin/sh
+# udhcpc event script: $1 is deconfig, bound, renew or leasefail
+case $1 in
+    deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+    bound|renew)
+        ip addr flush dev "$interface"
+        ip addr add "$ip/${mask:-24}" dev "$interface"
+        [ -z "$router" ] || ip route replace default via "${router%% *}" dev "$interface" ;;
+esac
+exit 0
+EOF
+}
+
+# linux_files: make $LINUX_DIR/vmlinuz and $LINUX_DIR/initrd.gz (cached)
+linux_files() {
+    local deb ird ver
+    mkdir -p "$LINUX_DIR"
+    if [ ! -s "$LINUX_DIR/vmlinuz" ] || [ ! -s "$LINUX_DIR/modules/virtio_net.ko" ]; then
+        deb=$(ls "$LINUX_DIR"/linux-image-[0-9]*-amd64_*.deb 2> /dev/null | tail -n1 || true)
+        if [ -z "$deb" ]; then
+            ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+            [ -n "$ver" ] || die "apt-cache does not know linux-image-amd64 (apt-get update?)"
+            say "downloading $ver (about 70 MB, once)"
+            (cd "$LINUX_DIR" && apt-get download "$ver" > "$LINUX_DIR/download.log" 2>&1) \
+                || { cat "$LINUX_DIR/download.log" >&2; die "apt-get download $ver failed"; }
+            deb=$(ls "$LINUX_DIR"/linux-image-[0-9]*-amd64_*.deb | tail -n1)
+        fi
+        say "extracting the kernel and virtio modules from ${deb##*/}"
+        rm -rf "$LINUX_DIR/k" "$LINUX_DIR/modules"
+        mkdir -p "$LINUX_DIR/k" "$LINUX_DIR/modules"
+        local pats=(--wildcards './boot/vmlinuz-*') m
+        for m in $LINUX_MODULES; do pats+=("*/$m.ko"); done
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$LINUX_DIR/k" "${pats[@]}" \
+            || die "cannot extract the kernel from $deb"
+        for m in $LINUX_MODULES; do
+            find "$LINUX_DIR/k" -name "$m.ko" -exec cp {} "$LINUX_DIR/modules/" \;
+            [ -s "$LINUX_DIR/modules/$m.ko" ] || die "$m.ko is not in $deb"
+        done
+        cp "$LINUX_DIR"/k/boot/vmlinuz-* "$LINUX_DIR/vmlinuz.tmp"
+        mv -f "$LINUX_DIR/vmlinuz.tmp" "$LINUX_DIR/vmlinuz"
+        rm -rf "$LINUX_DIR/k"
+        rm -f "$LINUX_DIR/initrd.gz"
+    fi
+    # rebuilt when the init script changes
+    if [ ! -s "$LINUX_DIR/initrd.gz" ] || ! linux_init | cmp -s - "$LINUX_DIR/init" \
+        || ! linux_dhcp_event | cmp -s - "$LINUX_DIR/dhcp-event"; then
+        local bb
+        bb=$(command -v busybox) || die "busybox is not installed (tests/deps.sh: busybox-static)"
+        if ldd "$bb" > /dev/null 2>&1; then die "$bb is not static: install busybox-static"; fi
+        say "building $LINUX_DIR/initrd.gz"
+        ird=$LINUX_DIR/ird
+        rm -rf "$ird"
+        mkdir -p "$ird/bin" "$ird/proc" "$ird/sys" "$ird/dev" "$ird/tmp" "$ird/lib/modules"
+        cp "$bb" "$ird/bin/busybox"
+        cp "$LINUX_DIR"/modules/*.ko "$ird/lib/modules/"
+        "$bb" --list | while read -r a; do
+            [ "$a" = busybox ] || ln -sf busybox "$ird/bin/$a"
+        done
+        linux_init > "$ird/init"
+        linux_dhcp_event > "$ird/bin/dhcp-event"
+        chmod 755 "$ird/init" "$ird/bin/dhcp-event"
+        (cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) > "$LINUX_DIR/initrd.gz.tmp"
+        mv -f "$LINUX_DIR/initrd.gz.tmp" "$LINUX_DIR/initrd.gz"
+        cp "$ird/init" "$LINUX_DIR/init"
+        cp "$ird/bin/dhcp-event" "$LINUX_DIR/dhcp-event"
+        rm -rf "$ird"
+    fi
+}
+
+# install_if_changed SRC DST: copy SRC to DST unless DST is the same
+install_if_changed() {
+    cmp -s "$1" "$2" 2> /dev/null && return 0
+    cp "$1" "$2.tmp" && mv -f "$2.tmp" "$2"
+}
+
+# linux_vm_xml NAME IMAGES-DIR
+linux_vm_xml() {
+    cat << EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <title>virtdeck lab Linux guest</title>
+  <memory unit='MiB'>96</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$2/lab-vmlinuz</kernel>
+    <initrd>$2/lab-initrd.gz</initrd>
+    <cmdline>console=tty1 console=ttyS0 quiet vd.name=$1</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <serial type='pty'/><console type='pty'><target type='serial'/></console>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>
+  </devices>
+</domain>
+EOF
+}
+
+ensure_linux_vm() {
+    linux_files
+    install_if_changed "$LINUX_DIR/vmlinuz" "$LAB_IMAGES/lab-vmlinuz"
+    install_if_changed "$LINUX_DIR/initrd.gz" "$LAB_IMAGES/lab-initrd.gz"
+    if ! virsh_q dominfo "$LAB_LINUX_VM" > /dev/null 2>&1; then
+        say "defining domain $LAB_LINUX_VM"
+        linux_vm_xml "$LAB_LINUX_VM" "$LAB_IMAGES" > "$LAB/$LAB_LINUX_VM.xml"
+        virsh_q define "$LAB/$LAB_LINUX_VM.xml" > /dev/null
+        virsh_q pool-refresh default > /dev/null
+    fi
+}
+
+# ---- LXC container ----------------------------------------------------------------
+
+# vdct1 on lxc:///system: busybox as /bin/sh in $LAB/vdct1, init /bin/sh on
+# the console pty. Defined when the lxc driver answers; `up` starts and
+# destroys it once, and only then `env` names it (the file $LAB/lxc-ok).
+LAB_LXC_CT=vdct1
+
+ensure_lxc() {
+    local root=$LAB/$LAB_LXC_CT bb a out
+    if ! timeout 20 virsh -c "$LAB_LXC_URI" uri < /dev/null > /dev/null 2>&1; then
+        say "warning: $LAB_LXC_URI does not answer: no LXC container"
+        rm -f "$LAB/lxc-ok"
+        return 0
+    fi
+    bb=$(command -v busybox) || { say "warning: no busybox: no LXC container"; return 0; }
+    if [ ! -x "$root/bin/busybox" ]; then
+        mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
+        cp "$bb" "$root/bin/busybox"
+        "$bb" --list | while read -r a; do
+            [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"
+        done
+    fi
+    if ! virsh -q -c "$LAB_LXC_URI" dominfo "$LAB_LXC_CT" > /dev/null 2>&1; then
+        say "defining container $LAB_LXC_CT ($LAB_LXC_URI)"
+        cat > "$LAB/$LAB_LXC_CT.xml" << EOF
+<domain type='lxc'>
+  <name>$LAB_LXC_CT</name>
+  <title>virtdeck lab container</title>
+  <memory unit='MiB'>32</memory>
+  <os><type>exe</type><init>/bin/sh</init></os>
+  <devices>
+    <filesystem type='mount'><source dir='$root'/><target dir='/'/></filesystem>
+    <console type='pty'/>
+  </devices>
+</domain>
+EOF
+        virsh -q -c "$LAB_LXC_URI" define "$LAB/$LAB_LXC_CT.xml" > /dev/null
+        rm -f "$LAB/lxc-ok"
+    fi
+    [ -f "$LAB/lxc-ok" ] && return 0
+    # once: does it start and stop here?
+    if out=$(virsh -q -c "$LAB_LXC_URI" start "$LAB_LXC_CT" 2>&1) &&
+        out=$(virsh -q -c "$LAB_LXC_URI" destroy "$LAB_LXC_CT" 2>&1); then
+        say "container $LAB_LXC_CT starts and stops"
+        touch "$LAB/lxc-ok"
+    else
+        say "warning: container $LAB_LXC_CT does not start/stop: $out"
+    fi
+}
+
+# ---- host 2: its own libvirtd in a network namespace, reachable over SSH only -------
+
+# Network namespace labhost2 (10.254.0.2/30, veth lab2-host = 10.254.0.1 here)
+# with a private mount and UTS namespace (hostname labhost2): its own
+# virtlogd, libvirtd and sshd (port 22 on 10.254.0.2), its /etc/libvirt,
+# /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt bound from $LAB/host2
+# and a private /run, so its unix sockets are invisible here and libvirtd
+# listens on no TCP port: qemu+ssh://root@10.254.0.2/system is the only way in.
+# Set-up uses virsh inside its namespaces (nsenter: quick, no SSH handshake).
+H2_NS=labhost2
+H2_ADDR=10.254.0.2
+H2_DIR=$LAB/host2
+LAB_H2_URI=qemu+ssh://root@$H2_ADDR/system
+LAB_H2_VMS="vdh2a vdh2b"
+LAB_H2_LINUX_VM=vdh2linux
+
+# h2_pid NAME: live PID of host 2's virtlogd|libvirtd|sshd from $H2_DIR/pids
+h2_pid() {
+    local want=$1 name pid st
+    [ -r "$H2_DIR/pids" ] || return 1
+    while read -r name pid; do
+        [ "$name" = "$want" ] || continue
+        st=$(proc_state "$pid")
+        case $st in ''|Z|X) return 1 ;; esac
+        [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$want" ] || return 1
+        printf '%s\n' "$pid"
+        return 0
+    done < "$H2_DIR/pids"
+    return 1
+}
+
+h2_running() {
+    ip netns list 2> /dev/null | grep -q "^$H2_NS\\b" &&
+        h2_pid libvirtd > /dev/null && h2_pid sshd > /dev/null && h2_pid virtlogd > /dev/null
+}
+
+# h2_virsh ARGS: virsh against host 2's libvirtd from inside its namespaces
+h2_virsh() {
+    local pid
+    pid=$(h2_pid libvirtd) || return 1
+    nsenter -t "$pid" -m -n -u virsh -q -c qemu:///system "$@" < /dev/null 9>&-
+}
+
+h2_info_field() {
+    local field=$1; shift
+    h2_virsh "$@" 2> /dev/null | awk -v f="$field:" '$1 == f {print $2; exit}'
+}
+
+# stop_host2: destroy its domains and network, kill every process in the
+# netns by PID, remove the veth pair and the netns. Quiet when not there.
+stop_host2() {
+    local d pids pid rc=0
+    if h2_pid libvirtd > /dev/null; then
+        for d in $(h2_virsh list --name 2> /dev/null || true); do
+            say "host 2: destroying $d"
+            h2_virsh destroy "$d" > /dev/null 2>&1 || say "warning: host 2: destroy $d failed"
+        done
+        if [ "$(h2_info_field Active net-info default)" = yes ]; then
+            h2_virsh net-destroy default > /dev/null 2>&1 || true
+        fi
+    fi
+    if ip netns list 2> /dev/null | grep -q "^$H2_NS\\b"; then
+        pids=$(ip netns pids "$H2_NS" 2> /dev/null | tr '\n' ' ')
+        if [ -n "$pids" ]; then
+            say "host 2: stopping PIDs $pids"
+            # shellcheck disable=SC2086
+            kill -TERM $pids 2> /dev/null || true
+            for pid in $pids; do wait_gone "$pid" "host 2 PID $pid" || rc=1; done
+        fi
+        ip link del lab2-host 2> /dev/null || true
+        ip netns del "$H2_NS" || rc=1
+        say "host 2 is down"
+    fi
+    rm -f "$H2_DIR/pids"
+    return $rc
+}
+
+start_host2() {
+    local S=$H2_DIR i
+    h2_running && return 0
+    stop_host2      # leftovers of a half-started or crashed host 2
+    say "starting host 2 (netns $H2_NS, $LAB_H2_URI)"
+    mkdir -p "$S/lib/images" "$S/log" "$S/cache"
+    if [ ! -d "$S/etc" ]; then
+        cp -a /etc/libvirt "$S/etc.tmp"
+        rm -rf "$S"/etc.tmp/qemu/*.xml "$S/etc.tmp/qemu/autostart" "$S"/etc.tmp/lxc/*.xml "$S/etc.tmp/storage"
+        rm -f "$S/etc.tmp/qemu/networks/autostart/default.xml"
+        echo "host_uuid = \"$(cat /proc/sys/kernel/random/uuid)\"" >> "$S/etc.tmp/libvirtd.conf"
+        mv "$S/etc.tmp" "$S/etc"
+    fi
+    if [ "$LAB_KVM" = hide ]; then
+        # the same reasons as for host 1 (kvm_setup): no KVM, no per-domain mount ns
+        install -m 0600 /dev/null "$LAB/no-kvm"
+        grep -q '^namespaces = \[ \]' "$S/etc/qemu.conf" ||
+            printf '\n# virtdeck lab (tests/lab/lab.sh, LAB_KVM=hide)\nnamespaces = [ ]\n' >> "$S/etc/qemu.conf"
+    fi
+    ip netns add "$H2_NS"
+    ip link add lab2-host type veth peer name lab2-ns
+    ip link set lab2-ns netns "$H2_NS"
+    ip addr add 10.254.0.1/30 dev lab2-host
+    ip link set lab2-host up
+    ip -n "$H2_NS" addr add "$H2_ADDR/30" dev lab2-ns
+    ip -n "$H2_NS" link set lab2-ns up
+    ip -n "$H2_NS" link set lo up
+    rm -f "$S/pids"
+    # shellcheck disable=SC2016
+    ip netns exec "$H2_NS" unshare -m -u --propagation private sh -ec '
+        S=$1 kvm=$2 lab=$3
+        hostname labhost2
+        # ip netns exec mounted a new /sys: attach the v1 cgroup controllers again
+        mount -t tmpfs tmpfs /sys/fs/cgroup
+        for c in cpu cpuacct cpuset memory devices freezer blkio pids; do
+            mkdir /sys/fs/cgroup/$c; mount -t cgroup -o $c cgroup /sys/fs/cgroup/$c
+        done
+        mkdir /sys/fs/cgroup/systemd; mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
+        mount -t tmpfs -o mode=755 tmpfs /run
+        mkdir -p /run/sshd /run/libvirt /run/lock
+        for d in etc:/etc/libvirt lib:/var/lib/libvirt log:/var/log/libvirt cache:/var/cache/libvirt; do
+            mount --bind "$S/${d%%:*}" "${d#*:}"
+        done
+        if [ "$kvm" = hide ] && [ -e /dev/kvm ]; then mount --bind "$lab/no-kvm" /dev/kvm; fi
+        virtlogd -d
+        libvirtd -d
+        /usr/sbin/sshd -o ListenAddress=10.254.0.2 -o PidFile=/run/sshd.pid \
+            -o PermitRootLogin=prohibit-password -o PubkeyAuthentication=yes \
+            -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
+            -o MaxStartups=100:30:200
+        for i in $(seq 50); do
+            [ -s /run/virtlogd.pid ] && [ -s /run/libvirtd.pid ] && [ -s /run/sshd.pid ] && break
+            sleep 0.1
+        done
+        for f in virtlogd libvirtd sshd; do echo "$f $(cat /run/$f.pid)"; done > "$S/pids.tmp"
+        mv "$S/pids.tmp" "$S/pids"' sh "$S" "$LAB_KVM" "$LAB" 9>&- \
+        || die "host 2 did not start (see $S/log)"
+    h2_running || die "host 2's daemons are not running (see $S/log/libvirtd.log)"
+}
+
+# ensure_host2: host 2 up with network, pool, ISO, kernel and its VMs
+ensure_host2() {
+    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys kh
+    start_host2
+    until h2_virsh version > /dev/null 2>&1; do
+        [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "host 2's libvirtd does not answer"
+        h2_pid libvirtd > /dev/null || die "host 2's libvirtd died (see $S/log)"
+        sleep 0.2
+    done
+    # known_hosts: the same host keys as here, under the name 10.254.0.2
+    kh=$ROOT_HOME/.ssh/known_hosts
+    keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
+    [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
+    if [ "$(ssh-keygen -F "$H2_ADDR" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
+        say "recording host keys of $H2_ADDR in $kh"
+        ssh-keygen -R "$H2_ADDR" -f "$kh" > /dev/null 2>&1 || true
+        rm -f "$kh.old"
+        printf '%s\n' "$keys" | sed "s/^/$H2_ADDR /" >> "$kh"
+    fi
+    if ! h2_virsh net-info default > /dev/null 2>&1; then
+        h2_virsh net-define /usr/share/libvirt/networks/default.xml > /dev/null
+    fi
+    if [ "$(h2_info_field Active net-info default)" != yes ]; then
+        say "host 2: starting network default"
+        h2_virsh net-start default > /dev/null
+    fi
+    if ! h2_virsh pool-info default > /dev/null 2>&1; then
+        say "host 2: defining pool default at $S/lib/images ($img inside)"
+        h2_virsh pool-define-as default dir --target "$img" > /dev/null
+        h2_virsh pool-build default > /dev/null
+    fi
+    if [ "$(h2_info_field State pool-info default)" != running ]; then
+        h2_virsh pool-start default > /dev/null
+    fi
+    # its own copies of the ISO, kernel and initrd (paths as host 2 sees them)
+    local changed=0 f
+    for f in "$LAB_ISO:lab.iso" "$LINUX_DIR/vmlinuz:lab-vmlinuz" "$LINUX_DIR/initrd.gz:lab-initrd.gz"; do
+        cmp -s "${f%%:*}" "$S/lib/images/${f#*:}" && continue
+        install_if_changed "${f%%:*}" "$S/lib/images/${f#*:}"
+        changed=1
+    done
+    [ "$changed" = 0 ] || h2_virsh pool-refresh default > /dev/null
+    for vm in $LAB_H2_VMS; do
+        if ! h2_virsh vol-info --pool default "$vm.qcow2" > /dev/null 2>&1; then
+            h2_virsh vol-create-as default "$vm.qcow2" 64M --format qcow2 > /dev/null
+        fi
+        if ! h2_virsh dominfo "$vm" > /dev/null 2>&1; then
+            say "host 2: defining $vm"
+            vm_xml "$vm" | sed "s|$LAB_ISO|$img/lab.iso|; s|<title>virtdeck lab VM</title>|<title>virtdeck lab host 2 VM</title>|" > "$S/$vm.xml"
+            h2_virsh define "$S/$vm.xml" > /dev/null
+        fi
+    done
+    if ! h2_virsh dominfo "$LAB_H2_LINUX_VM" > /dev/null 2>&1; then
+        say "host 2: defining $LAB_H2_LINUX_VM"
+        linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml"
+        h2_virsh define "$S/$LAB_H2_LINUX_VM.xml" > /dev/null
+    fi
+    # the real check: libvirt over SSH, with no terminal and no way to prompt
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
+        die "virsh -c $LAB_H2_URI hostname failed: $out"
+    fi
+    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
+}
+
 # ---- commands ------------------------------------------------------------------
 
 lock() {
@@ -379,6 +783,9 @@ cmd_up() {
     ensure_iso
     local vm
     for vm in $LAB_VMS; do ensure_vm "$vm"; done
+    ensure_linux_vm
+    ensure_lxc
+    if [ "${LAB_HOST2:-yes}" != no ]; then ensure_host2; fi
     say "lab is up ($((SECONDS - t0))s)"
 }
 
@@ -397,6 +804,9 @@ cmd_down() {
         *) die "usage: $prog down [--purge]" ;;
     esac
     lock
+    local rc=0
+    stop_host2 || rc=1
+    [ "$purge" = 0 ] || rm -rf "${H2_DIR:?}"
     if [ "$purge" = 1 ] && ! pid_of libvirtd > /dev/null; then
         start_libvirtd      # purging needs the daemon
     fi
@@ -422,6 +832,18 @@ cmd_down() {
                 virsh_q vol-delete --pool default lab.iso > /dev/null
             fi
             rm -f "$LAB_ISO" "$LAB"/vdlab*.xml
+            if virsh_q dominfo "$LAB_LINUX_VM" > /dev/null 2>&1; then
+                say "undefining $LAB_LINUX_VM"
+                virsh_q undefine "$LAB_LINUX_VM" > /dev/null
+            fi
+            if virsh -q -c "$LAB_LXC_URI" dominfo "$LAB_LXC_CT" > /dev/null 2>&1; then
+                say "undefining $LAB_LXC_CT"
+                virsh -q -c "$LAB_LXC_URI" undefine "$LAB_LXC_CT" > /dev/null
+            fi
+            rm -rf "${LAB:?}/$LAB_LXC_CT" "$LAB/$LAB_LXC_CT.xml" "$LAB/lxc-ok"
+            # the kernel download stays cached in $LAB/linux
+            rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
+            virsh_q pool-refresh default > /dev/null 2>&1 || true
         fi
         # Destroying networks stops their dnsmasq, which outlives libvirtd.
         local n
@@ -433,7 +855,6 @@ cmd_down() {
         left=$(timeout 30 virsh -q -c "$LAB_URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
         [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
     fi
-    local rc=0
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
@@ -460,13 +881,28 @@ cmd_status() {
         pool=$(info_field State pool-info default)
         printf '%-10s default %s\n' network "$([ "$net" = yes ] && echo active || echo "${net:-missing}")"
         printf '%-10s default %s\n' pool "${pool:-missing}"
-        for d in $LAB_VMS; do
+        for d in $LAB_VMS $LAB_LINUX_VM; do
             printf '%-10s %s\n' "$d" "$(virsh_q domstate "$d" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
         done
+        printf '%-10s %s\n' "$LAB_LXC_CT" "$(virsh -q -c "$LAB_LXC_URI" domstate "$LAB_LXC_CT" 2> /dev/null | sed '/^$/d' || echo 'not defined')"
         [ "$net" = yes ] || ok=1
         [ "$pool" = running ] || ok=1
     else
         printf '%-10s %s\n' libvirt "not answering"; ok=1
+    fi
+    local h2 p
+    if h2_running; then
+        h2="running, PIDs"
+        for d in virtlogd libvirtd sshd; do p=$(h2_pid "$d"); h2="$h2 $d=$p"; done
+        printf '%-10s %s\n' host2 "$h2"
+        if timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" list --all < /dev/null > "$LAB/h2-list.txt" 2>&1; then
+            printf '%-10s %s: %s\n' host2 "$LAB_H2_URI" "$(awk '{print $2 " (" $3 (NF > 3 ? " " $4 : "") ")"}' "$LAB/h2-list.txt" | tr '\n' ' ')"
+        else
+            printf '%-10s %s does not answer: %s\n' host2 "$LAB_H2_URI" "$(head -n1 "$LAB/h2-list.txt")"; ok=1
+        fi
+    else
+        printf '%-10s stopped\n' host2
+        [ "${LAB_HOST2:-yes}" = no ] || ok=1
     fi
     if [ -s "$LAB_ISO" ]; then printf '%-10s %s\n' iso "$LAB_ISO"; else printf '%-10s missing\n' iso; ok=1; fi
     return $ok
@@ -474,9 +910,13 @@ cmd_status() {
 
 cmd_env() {
     local home=$ROOT_HOME v
-    for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS; do
+    for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
+    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM; do
+        printf 'export %s=%q\n' "$v" "${!v}"
+    done
+    [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"
     printf 'export LAB_LIBSSH2_URI=%q\n' \
         "qemu+libssh2://root@127.0.0.1:$LAB_SSH_PORT/system?known_hosts_verify=ignore&keyfile=$home/.ssh/id_ed25519"
 }
@@ -487,6 +927,8 @@ case ${1-} in
     status) cmd_status ;;
     env) cmd_env ;;
     pid) [ $# -eq 2 ] || die "usage: $prog pid libvirtd|virtlogd|sshd-lab"; pid_of "$2" ;;
+    up-host2) need_root; lock; ensure_host2; say "host 2 is up" ;;
+    down-host2) need_root; lock; stop_host2 ;;
     start-libvirtd) need_root; lock; start_libvirtd ;;
     stop-libvirtd) need_root; lock; stop_libvirtd ;;
     *) echo "usage: $prog up | down [--purge] | status | env" >&2; exit 2 ;;

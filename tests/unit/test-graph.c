@@ -389,6 +389,37 @@ test_fuzz(void)
     g_rand_free(r);
 }
 
+/* A mirrored pair: the second series hangs from the top. */
+static void
+test_flip(void)
+{
+    const double v[] = { 100, 50, 0, NAN };
+    struct vd_graph_opts o = opts(2, 2, VD_UNIT_PERCENT);
+    const char *const up[] = { "\u2847 ", "\u28ff\u2840", NULL };
+    const char *const down[] = { "\u28ff\u2801", "\u2847 ", NULL };
+    const char *const down_ascii[] = { "#'", "# ", NULL };
+
+    o.no_time_line = true;
+    check_render(v, G_N_ELEMENTS(v), &o, up);
+    o.flip = true;
+    check_render(v, G_N_ELEMENTS(v), &o, down);
+    o.ascii = true;
+    check_render(v, G_N_ELEMENTS(v), &o, down_ascii);
+
+    /* with an axis: 0 on the top row, ymax at the bottom; label_w aligns */
+    o = opts(12, 4, VD_UNIT_PERCENT);
+    o.flip = true;
+    o.label_w = 7;
+    {
+        g_auto(GStrv) l = vd_graph_render(v, G_N_ELEMENTS(v), &o);
+        check_shape(l, 12, 4);
+        g_assert_true(g_str_has_prefix(l[0], "    0 %\u2524"));
+        g_assert_true(g_str_has_prefix(l[2], "  100 %\u2524"));
+        g_assert_cmpint(vd_graph_plot_x(v, G_N_ELEMENTS(v), &o), ==, 8);
+    }
+    g_assert_cmpfloat(vd_graph_nice_max(700e3, VD_UNIT_BYTES_PER_S), ==, 800 * 1024.0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -410,5 +441,6 @@ main(int argc, char **argv)
     g_test_add_func("/graph/legend", test_legend);
     g_test_add_func("/graph/sizes", test_sizes);
     g_test_add_func("/graph/fuzz", test_fuzz);
+    g_test_add_func("/graph/flip", test_flip);
     return g_test_run();
 }

@@ -28,7 +28,15 @@ test_snapshot_copy(void)
     g_assert_cmpstr(c->uri, ==, "test:///default");
     g_assert_cmpstr(vd_host_snap_label(c), ==, "h1");
     g_assert_cmpuint(c->domains->len, ==, 1);
-    g_assert_true(c->domains->pdata[0] != s->domains->pdata[0]);
+    /* domains are shared (immutable), and outlive the snapshot they came from */
+    g_assert_true(c->domains->pdata[0] == s->domains->pdata[0]);
+    {
+        struct vd_domain *d = vd_domain_copy(s->domains->pdata[0]);
+        g_assert_true(d != s->domains->pdata[0]);
+        g_assert_cmpstr(d->name, ==, "a");
+        g_assert_true(d->name != ((struct vd_domain *)s->domains->pdata[0])->name);
+        vd_domain_unref(d);
+    }
     g_assert_nonnull(vd_host_snap_find(c, "00000000-0000-0000-0000-000000000001"));
     g_assert_null(vd_host_snap_find(c, "nope"));
     {
@@ -95,9 +103,9 @@ test_actions(void)
         g_assert_cmpint(vd_action_from_name(vd_action_name(a)), ==, a);
         g_assert_cmpstr(vd_action_label(a), !=, "");
     }
-    vd_domain_free(run);
-    vd_domain_free(off);
-    vd_domain_free(paused);
+    vd_domain_unref(run);
+    vd_domain_unref(off);
+    vd_domain_unref(paused);
 }
 
 int
