@@ -39,7 +39,7 @@ static struct ui_list_col dom_cols[COL_LAST] = {
     [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 11, UI_ALIGN_RIGHT, true },
     [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 12, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: column header: the guest's IP address(es) */
-    [COL_IP] = { N_("IP address"), N_("IP"), 15, 15, 0, 6, UI_ALIGN_LEFT, true },
+    [COL_IP] = { N_("IP address"), N_("IP"), 15, 15, 0, 13, UI_ALIGN_LEFT, true },
 };
 
 /* Stable names for [view] hidden-columns in the configuration. */
