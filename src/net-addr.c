@@ -15,13 +15,19 @@
 #define ADDR_YOUNG_MS 90000
 #define ADDR_RETRY_MS 5000
 #define ADDR_MIN_MS 2000
+#define ADDR_FALLBACK_MAX 32        /* domains asked one by one per refresh */
+#define ADDR_BACKOFF_MAX_S 300
 
 struct dom_nics {
     int id;                 /* the boot these MACs are from */
     GStrv macs;             /* lower case */
     bool agent;             /* has the qemu guest agent channel */
+    bool net_nics;          /* has interfaces on libvirt networks (DHCP leases) */
+    bool other_nics;        /* and others (bridge, direct...: no lease to find) */
     GStrv addrs;            /* last known, NULL none */
     gint64 seen_ms;         /* when this boot was first seen */
+    gint64 next_fallback_ms;  /* per-domain calls not before this */
+    guint backoff_s;        /* after per-domain calls that found nothing */
 };
 
 struct vd_addr_cache {
@@ -84,6 +90,15 @@ parse_nics(const char *xml, struct dom_nics *n)
             bool iface = i->type == XML_ELEMENT_NODE && strcmp((const char *)i->name, "interface") == 0;
             bool chan = i->type == XML_ELEMENT_NODE && strcmp((const char *)i->name, "channel") == 0;
 
+            if (iface) {
+                xmlChar *type = xmlGetProp(i, (const xmlChar *)"type");
+                if (type && strcmp((const char *)type, "network") == 0)
+                    n->net_nics = true;
+                else
+                    n->other_nics = true;
+                xmlFree(type);
+            }
+
             for (xmlNodePtr s = (iface || chan) ? i->children : NULL; s; s = s->next) {
                 xmlChar *v = NULL;
                 if (s->type != XML_ELEMENT_NODE)
@@ -145,11 +160,13 @@ finish_addrs(GPtrArray *a)
 
 /* mac -> GPtrArray of addresses, from one lease call per active network. */
 static guint
-collect_leases(virConnectPtr vc, GHashTable *by_mac)
+collect_leases(virConnectPtr vc, GHashTable *by_mac, bool *ok)
 {
     virNetworkPtr *nets = NULL;
     int n = virConnectListAllNetworks(vc, &nets, VIR_CONNECT_LIST_NETWORKS_ACTIVE);
     guint calls = 1;
+
+    *ok = n >= 0;
 
     for (int i = 0; i < n; i++) {
         virNetworkDHCPLeasePtr *leases = NULL;
@@ -157,6 +174,8 @@ collect_leases(virConnectPtr vc, GHashTable *by_mac)
 
         calls++;
         k = virNetworkGetDHCPLeases(nets[i], NULL, &leases, 0);
+        if (k < 0)
+            *ok = false;        /* not supported by this driver (test) */
         for (int j = 0; j < k; j++) {
             if (leases[j]->mac) {
                 g_autofree char *mac = g_ascii_strdown(leases[j]->mac, -1);
@@ -223,8 +242,8 @@ vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gin
     g_autoptr(GHashTable) live = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GHashTable) ptrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                                        dom_free);
-    guint calls = 0;
-    bool listed = false, running = false;
+    guint calls = 0, fallbacks = 0;
+    bool listed = false, running = false, leases_ok = false;
 
     ac->want_retry = false;
     ac->last_ms = now_ms;
@@ -246,7 +265,7 @@ vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gin
     }
     if (!running)
         return 0;
-    calls += collect_leases(vc, by_mac);
+    calls += collect_leases(vc, by_mac, &leases_ok);
     for (guint i = 0; i < doms->len; i++) {
         const struct vd_domain *d = doms->pdata[i];
         struct dom_nics *n;
@@ -285,23 +304,52 @@ vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gin
             for (guint j = 0; l && j < l->len; j++)
                 add_addr(a, l->pdata[j]);
         }
-        if (!a->len && n->macs && n->macs[0]) {
-            /* no lease: a bridged NIC or a static address in the guest */
-            if (!dom && !listed) {
-                calls += list_running(vc, ptrs);
-                listed = true;
-                dom = g_hash_table_lookup(ptrs, d->uuid);
+        if (a->len || !n->macs || !n->macs[0]) {
+            n->backoff_s = 0;
+            n->next_fallback_ms = 0;
+            g_strfreev(n->addrs);
+            n->addrs = finish_addrs(a);
+            continue;
+        }
+        /* no lease: ask this domain (lease source where the driver has no
+         * network lease call, the agent if it has the channel, ARP for NICs
+         * outside libvirt's networks); bounded per refresh, and backing off
+         * up to 5 min for a guest that never answers */
+        if (now_ms < n->next_fallback_ms || fallbacks >= ADDR_FALLBACK_MAX ||
+            (leases_ok && !n->agent && !n->other_nics)) {
+            g_ptr_array_unref(a);
+            if (leases_ok && !n->agent && !n->other_nics) {
+                g_clear_pointer(&n->addrs, g_strfreev);
+                if (now_ms - n->seen_ms < ADDR_YOUNG_MS)
+                    ac->want_retry = true;
             }
-            if (dom && n->agent) {
-                calls++;
-                domain_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, a);
-            }
-            if (dom && !a->len) {
-                calls++;
-                domain_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP, a);
-            }
-            if (!a->len && now_ms - n->seen_ms < ADDR_YOUNG_MS)
-                ac->want_retry = true;
+            continue;
+        }
+        fallbacks++;
+        if (!dom && !listed) {
+            calls += list_running(vc, ptrs);
+            listed = true;
+            dom = g_hash_table_lookup(ptrs, d->uuid);
+        }
+        if (dom && !leases_ok && n->net_nics) {
+            calls++;
+            domain_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE, a);
+        }
+        if (dom && !a->len && n->agent) {
+            calls++;
+            domain_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT, a);
+        }
+        if (dom && !a->len && (n->other_nics || !leases_ok)) {
+            calls++;
+            domain_addrs(dom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP, a);
+        }
+        if (!a->len && now_ms - n->seen_ms < ADDR_YOUNG_MS) {
+            ac->want_retry = true;
+        } else if (!a->len) {
+            n->backoff_s = MIN(n->backoff_s ? n->backoff_s * 2 : ADDR_PERIOD_MS / 1000, ADDR_BACKOFF_MAX_S);
+            n->next_fallback_ms = now_ms + (gint64)n->backoff_s * 1000;
+        } else {
+            n->backoff_s = 0;
         }
         g_strfreev(n->addrs);
         n->addrs = finish_addrs(a);

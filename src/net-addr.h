@@ -7,9 +7,13 @@
  *   1 virConnectListAllNetworks (active) + 1 virNetworkGetDHCPLeases per
  *   active network, matched to the domains' MACs;
  *   the MACs come from each running domain's XML, read once per boot (id);
- *   a running domain with interfaces and no lease falls back to
- *   virDomainInterfaceAddresses from the guest agent (when the XML has its
- *   channel), then ARP: one call each, for that domain only. */
+ *   a running domain without a lease is asked on its own with
+ *   virDomainInterfaceAddresses: the lease source where the driver has no
+ *   network lease call (test), the guest agent when the XML has its
+ *   channel, ARP for NICs outside libvirt's networks (bridge, direct); at
+ *   most 32 domains per refresh, and one that never answers backs off from
+ *   30 s to 5 min. A guest on a libvirt network with neither agent nor a
+ *   lease costs nothing. */
 #pragma once
 
 #include <glib.h>
