@@ -669,6 +669,13 @@ form_mode(const struct ui_dialog *d)
 static void
 net_form_changed(struct ui_dialog *d, struct ui_field *f, gpointer user)
 {
+    struct net_form *nf = user;
+    struct net_view *v = nf->token->v;
+
+    /* host bridge: propose the first bridge found on the host */
+    if (f && strcmp(f->id, "mode") == 0 && form_mode(d) == VD_NET_BRIDGE && v && v->bridges && v->bridges[0] &&
+        !*ui_dialog_value(d, "bridge"))
+        ui_field_set_text(ui_dialog_field(d, "bridge"), v->bridges[0]);
     /* a new subnet proposes its DHCP range */
     if (f && strcmp(f->id, "v4") == 0) {
         struct vd_net_subnet s = { 0 };

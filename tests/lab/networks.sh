@@ -200,7 +200,9 @@ lab_virsh "$LAB_URI" dumpxml --inactive vdlinux |
     sed -e "s|<name>vdlinux</name>|<name>$GUEST</name>|" -e '/<uuid>/d' \
         -e "s|<mac address='[^']*'/>|<mac address='$GUEST_MAC'/>|" > "$VD_TMP/$GUEST.xml"
 
-vd_config ''
+# the IP column is the first to go on a narrow screen: make room for it
+vd_config '[view]
+hidden-columns=uuid;id;persistent'
 vd_start 150 30 -c "$LAB_URI"
 vd_wait_host 1 connected 20
 t0=$(lab_ms)
