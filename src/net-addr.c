@@ -13,7 +13,7 @@
 
 #define ADDR_PERIOD_MS 30000
 #define ADDR_YOUNG_MS 90000
-#define ADDR_RETRY_MS 5000
+#define ADDR_RETRY_MS 3000
 #define ADDR_MIN_MS 2000
 #define ADDR_FALLBACK_MAX 32        /* domains asked one by one per refresh */
 #define ADDR_BACKOFF_MAX_S 300

@@ -25,7 +25,7 @@ struct vd_addr_cache;
 struct vd_addr_cache *vd_addr_cache_new(void);
 void vd_addr_cache_free(struct vd_addr_cache *ac);
 
-/* Due on a full refresh (at most every 2 s), every 30 s, and every 5 s
+/* Due on a full refresh (at most every 2 s), every 30 s, and every 3 s
  * while a domain that started less than 90 s ago has no address yet. */
 bool vd_addr_due(const struct vd_addr_cache *ac, bool full, gint64 now_ms);
 /* doms: struct vd_domain *, the refresh's list. Returns the calls made. */

@@ -160,7 +160,7 @@ plan_add(struct plan *p, const struct vd_domain *d, GString *skipped)
     return true;
 }
 
-enum { CONFIRM_YES = UI_YES, CONFIRM_NO = UI_NO };
+enum { CONFIRM_YES = 1, CONFIRM_NO = 2 };
 
 static bool
 confirm_done(struct ui_dialog *d, int result, gpointer user)
@@ -244,6 +244,7 @@ yes_no_dialog(const char *title, const char *text)
 struct ui_dialog *
 ui_yes_no_dialog(const char *title, const char *text)
 {
+    G_STATIC_ASSERT(UI_CONFIRM_YES == CONFIRM_YES);
     return yes_no_dialog(title, text);
 }
 
@@ -476,6 +477,20 @@ cmd_add_connection(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_hosts_manager(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_hosts_manager_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_migrate(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_migrate_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
 {
     struct ui_host *h = ui_app_host(app);
@@ -652,6 +667,8 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_HOST_9] = cmd_host_n,
     [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
     [UI_CMD_RECONNECT] = cmd_reconnect,
+    [UI_CMD_HOSTS_MANAGER] = cmd_hosts_manager,
+    [UI_CMD_MIGRATE] = cmd_migrate,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,

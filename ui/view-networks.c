@@ -464,7 +464,7 @@ confirm_done(struct ui_dialog *d, int result, gpointer user)
 
     if (!v)
         return true;
-    if (result != UI_YES) {
+    if (result != UI_CONFIRM_YES) {
         ui_app_set_status(v->app, VD_C_STATUS_INFO, "%s", _("Cancelled"));
         return true;
     }
