@@ -913,7 +913,7 @@ do_refresh_full(struct vd_conn *c, bool full)
     /* guests' addresses: their own calls, not the tick's (net-addr.h) */
     if (!c->addrs)
         c->addrs = vd_addr_cache_new();
-    if (vd_addr_due(c->addrs, full, vd_now_ms())) {
+    if (vd_addr_due(c->addrs, doms, full, vd_now_ms())) {
         c->rpc_addrs = vd_addr_refresh(c->addrs, c->vc, doms, vd_now_ms());
         c->rpc_total += c->rpc_addrs;
     }

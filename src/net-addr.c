@@ -63,12 +63,22 @@ vd_addr_cache_free(struct vd_addr_cache *ac)
 }
 
 bool
-vd_addr_due(const struct vd_addr_cache *ac, bool full, gint64 now_ms)
+vd_addr_due(const struct vd_addr_cache *ac, GPtrArray *doms, bool full, gint64 now_ms)
 {
     gint64 since = now_ms - ac->last_ms;
 
     if (!ac->last_ms)
         return true;
+    /* a domain that started since: its MACs and (soon) its lease */
+    for (guint i = 0; i < doms->len; i++) {
+        const struct vd_domain *d = doms->pdata[i];
+        const struct dom_nics *n;
+        if (!vd_dom_is_active(d))
+            continue;
+        n = g_hash_table_lookup(ac->doms, d->uuid);
+        if (!n || n->id != d->id)
+            return true;
+    }
     if (full && since >= ADDR_MIN_MS)
         return true;
     return since >= (ac->want_retry ? ADDR_RETRY_MS : ADDR_PERIOD_MS);

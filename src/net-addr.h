@@ -25,9 +25,10 @@ struct vd_addr_cache;
 struct vd_addr_cache *vd_addr_cache_new(void);
 void vd_addr_cache_free(struct vd_addr_cache *ac);
 
-/* Due on a full refresh (at most every 2 s), every 30 s, and every 3 s
- * while a domain that started less than 90 s ago has no address yet. */
-bool vd_addr_due(const struct vd_addr_cache *ac, bool full, gint64 now_ms);
+/* Due when a domain started (a running one the cache does not know), on a
+ * full refresh (at most every 2 s), every 30 s, and every 3 s while a
+ * domain that started less than 90 s ago has no address yet. */
+bool vd_addr_due(const struct vd_addr_cache *ac, GPtrArray *doms, bool full, gint64 now_ms);
 /* doms: struct vd_domain *, the refresh's list. Returns the calls made. */
 guint vd_addr_refresh(struct vd_addr_cache *ac, virConnectPtr vc, GPtrArray *doms, gint64 now_ms);
 /* Copy the cached addresses into doms[0..n_fresh) (the rest are shared

@@ -224,7 +224,7 @@ if [ -n "$IP" ]; then
     rc=$?
     tap_diag "IP column shows it ${VD_WAITED_MS} ms after virsh saw the lease"
     vd_check "the domain list's IP column shows $IP for $GUEST" test "$rc" = 0
-    vd_check "… within 15 s of the lease (retried every 3 s while the guest is young; more on a loaded host)" test "$VD_WAITED_MS" -le 15000
+    vd_check "… within 10 s of the lease (retried every 3 s while the guest is young)" test "$VD_WAITED_MS" -le 10000
 else
     tap_skip "no lease"
     tap_skip "no lease"
