@@ -17,7 +17,9 @@
 #include "conn-task.h"
 #include "storage.h"
 
-#define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: measured faster than 4 MiB */
+#ifndef STREAM_BUF
+#define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: as fast as virsh (256 KiB), 4 MiB measured slower */
+#endif
 #define USERS_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 /* ---- snapshots ---------------------------------------------------------- */
