@@ -194,6 +194,56 @@ read_keys(struct vd_config *cfg)
     }
 }
 
+bool
+vd_parse_ctrl_key(const char *spec, int *out)
+{
+    char c;
+
+    if (!spec || (spec[0] != 'C' && spec[0] != 'c') || spec[1] != '-' || !spec[2] || spec[3])
+        return false;
+    c = g_ascii_tolower(spec[2]);
+    if (c >= 'a' && c <= 'z') {
+        *out = c - 'a' + 1;
+        return true;
+    }
+    if (c < '[' || c > '_')    /* [ \ ] ^ _ */
+        return false;
+    *out = c - '@';
+    return true;
+}
+
+/* [console] escape-key, menu-key: Ctrl keys the guest rarely needs */
+static void
+read_console(struct vd_config *cfg, GString *warn, GHashTable *kl)
+{
+    static const char *const names[] = { "escape-key", "menu-key" };
+    int *fields[] = { &cfg->console_escape, &cfg->console_menu };
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *v = g_key_file_get_string(cfg->kf, "console", names[i], NULL);
+        int k;
+
+        if (!v)
+            continue;
+        g_strstrip(v);
+        if (!vd_parse_ctrl_key(v, &k) || k == '\t' || k == '\r' || k == 27) {
+            g_autofree char *msg =
+                /* TRANSLATORS: %s is the option name (escape-key); C-] etc. are key names, keep them */
+                g_strdup_printf(_("%s must be a Ctrl key such as C-] or C-^ (not C-i, C-m or C-[: "
+                                  "the guest needs Tab, Enter and Esc)"), names[i]);
+            add_warning(warn, line_of(kl, "console", names[i]), msg);
+            continue;
+        }
+        *fields[i] = k;
+    }
+    if (cfg->console_escape == cfg->console_menu) {
+        add_warning(warn, line_of(kl, "console", "menu-key"),
+                    _("menu-key must differ from escape-key"));
+        cfg->console_escape = VD_CONSOLE_ESCAPE_DEFAULT;
+        cfg->console_menu = VD_CONSOLE_MENU_DEFAULT;
+    }
+}
+
 static struct vd_config *
 config_new(const char *path)
 {
@@ -203,6 +253,8 @@ config_new(const char *path)
     cfg->theme = g_strdup("default");
     cfg->refresh_s = 2;
     cfg->history = true;
+    cfg->console_escape = VD_CONSOLE_ESCAPE_DEFAULT;
+    cfg->console_menu = VD_CONSOLE_MENU_DEFAULT;
     cfg->conns = g_ptr_array_new_with_free_func((GDestroyNotify)saved_conn_free);
     cfg->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     cfg->kf = g_key_file_new();
@@ -243,6 +295,7 @@ vd_config_load(const char *path, char **warning)
     read_general(cfg, warn, kl);
     read_conns(cfg, warn, kl);
     read_keys(cfg);
+    read_console(cfg, warn, kl);
 
 done:
     if (warning && warn->len)

@@ -11,6 +11,9 @@
  *   autoconnect=true
  *   [keys]
  *   force-off=F9
+ *   [console]
+ *   escape-key=C-]     (leaves a console, like virsh)
+ *   menu-key=C-^       (the console menu: full screen, scroll back...)
  */
 #pragma once
 
@@ -31,9 +34,17 @@ struct vd_config {
     bool history;             /* keep RRD history, default true */
     GPtrArray *conns;         /* struct vd_saved_conn * */
     GHashTable *keys;         /* binding name -> key spec, user overrides */
+    int console_escape;       /* control character leaving a console (C-] = 0x1d) */
+    int console_menu;         /* control character opening the console menu (C-^) */
     GKeyFile *kf;             /* whole file, to keep unknown keys on save */
     GHashTable *lines;        /* "group\nkey" (or "group") -> line number */
 };
+
+#define VD_CONSOLE_ESCAPE_DEFAULT 0x1d   /* C-] */
+#define VD_CONSOLE_MENU_DEFAULT 0x1e     /* C-^ */
+
+/* "C-]" -> 0x1d: Ctrl keys C-a .. C-z and C-[ C-\ C-] C-^ C-_. */
+bool vd_parse_ctrl_key(const char *spec, int *out);
 
 /* Line of a key (or of a group with key NULL) in the loaded file, 0 if
  * unknown: for messages about values the caller checks itself. */

@@ -588,6 +588,18 @@ ui_app_pop_screen(struct ui_app *app)
         ui_app_close_screen(app, sc->state);
 }
 
+void
+ui_app_set_screen_ops(struct ui_app *app, gpointer state, const struct ui_screen_ops *ops)
+{
+    for (guint i = 0; app->screens && i < app->screens->len; i++) {
+        struct ui_screen *sc = &g_array_index(app->screens, struct ui_screen, i);
+        if (sc->state == state)
+            sc->ops = ops;
+    }
+    clearok(curscr, TRUE);
+    ui_app_queue_redraw(app);
+}
+
 gpointer
 ui_app_find_screen(const struct ui_app *app, const struct ui_screen_ops *ops)
 {

@@ -146,6 +146,8 @@ void ui_app_push_screen(struct ui_app *app, const struct ui_screen_ops *ops, gpo
 /* Close the top screen (or the given one, wherever it is in the stack). */
 void ui_app_pop_screen(struct ui_app *app);
 void ui_app_close_screen(struct ui_app *app, gpointer state);
+/* Switch an open screen to other ops (a console going full screen). */
+void ui_app_set_screen_ops(struct ui_app *app, gpointer state, const struct ui_screen_ops *ops);
 /* The state of the topmost open screen with these ops, or NULL. */
 gpointer ui_app_find_screen(const struct ui_app *app, const struct ui_screen_ops *ops);
 /* Apply flags returned by a handler. */

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "rrd-store.h"
 #include "ui/app.h"
+#include "ui/console.h"
 #include "ui/dialog.h"
 #include "ui/views.h"
 
@@ -603,6 +604,28 @@ cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
     return UI_REDRAW;
 }
 
+/* Enter: the console of the selected domain; in the host tree it moves the
+ * focus to the domain list (what Enter did before consoles). */
+static unsigned
+cmd_console(struct ui_app *app, enum ui_cmd cmd)
+{
+    struct ui_host *h = ui_app_host(app);
+    int sel;
+
+    if (app->focus == UI_FOCUS_HOSTS && cmd == UI_CMD_CONSOLE) {
+        app->focus = UI_FOCUS_DOMAINS;
+        return UI_REDRAW;
+    }
+    sel = h ? ui_list_selected(&app->doms) : -1;
+    if (sel < 0 || (guint)sel >= h->snap->domains->len) {
+        ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Select a domain to open its console"));
+        return UI_REDRAW;
+    }
+    ui_console_open(app, h->index, ((const struct vd_domain *)g_ptr_array_index(h->snap->domains, sel))->uuid,
+                    cmd == UI_CMD_SERIAL_CONSOLE ? "serial" : cmd == UI_CMD_VNC_CONSOLE ? "vnc" : NULL, false);
+    return UI_REDRAW;
+}
+
 static unsigned
 cmd_help(struct ui_app *app, enum ui_cmd cmd)
 {
@@ -673,6 +696,9 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_MIGRATE] = cmd_migrate,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
+    [UI_CMD_CONSOLE] = cmd_console,
+    [UI_CMD_SERIAL_CONSOLE] = cmd_console,
+    [UI_CMD_VNC_CONSOLE] = cmd_console,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
     [UI_CMD_STORAGE] = cmd_storage,

@@ -4,10 +4,11 @@
 
 #include "i18n.h"
 #include "ui/app.h"
+#include "ui/console.h"
 #include "ui/draw.h"
 
 struct help_line {
-    int binding;            /* -1: group header or text */
+    int binding;            /* -1: group header or text; -2: a key that is no binding */
     char *keys;
     const char *text;
     enum vd_color slot;
@@ -64,6 +65,27 @@ help_lines(const struct ui_app *app)
             add_line(lines, b, ui_keymap_keys_text(app->keymap, b), ui_binding_help(b), VD_C_NORMAL);
         }
     }
+    /* the console screen's own keys ([console] in the configuration) */
+    add_line(lines, -1, NULL, "", VD_C_NORMAL);
+    add_line(lines, -1, NULL, _("In a console"), VD_C_HELP_GROUP);
+    add_line(lines, -2, ui_console_key_label(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT),
+             _("Leave the console (back to the list; with --console: quit)"), VD_C_NORMAL);
+    add_line(lines, -2, ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT),
+             _("Console menu: full screen, scroll back, reset, send the escape key"), VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("Shift+PgUp/PgDn")), _("Scroll back through a serial console's output"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("Other keys")), _("Go to the guest (Alt+key as ESC key)"), VD_C_NORMAL);
+    add_line(lines, -2, g_strdup_printf(_("%s then 2"), ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT)),
+             _("VNC: next render mode (text, half blocks, quadrants, ASCII)"), VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 3, 4")), _("VNC: fit to the pane or 1:1; pan the 1:1 view with the arrows"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 5")),
+             _("VNC: send Ctrl+Alt+Del/Backspace/F1-F12, PrintScreen, SysRq"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 6")), _("VNC: type a line of text as keystrokes (a paste is typed too)"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("Mouse")), _("VNC: clicks, wheel and moves go to the guest"),
+             VD_C_NORMAL);
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL,
              _("Keys are set in the [keys] section of the configuration file, by name: force-off = F9 D"),
@@ -95,7 +117,7 @@ ui_help_draw(const struct ui_app *app)
         const struct help_line *l = g_ptr_array_index(lines, app->help_top + i);
         int ly = y + 1 + i;
 
-        if (l->binding < 0) {
+        if (l->binding == -1) {
             ui_draw_text(ly, x + 2, w - 4, l->text, vd_attr(l->slot), UI_ALIGN_LEFT, false);
             continue;
         }

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "dump.h"
 #include "ui/app.h"
+#include "ui/console.h"
 
 struct options {
     char **connect;
@@ -27,6 +28,9 @@ struct options {
     char *config;
     char *theme;
     gboolean ascii;
+    char *console;
+    gboolean serial;
+    gboolean vnc;
 };
 
 #ifdef VD_BUILDLOCALEDIR
@@ -195,6 +199,12 @@ parse_options(int *argc, char ***argv, struct options *o)
           N_("Colour theme (file name without .theme)"), N_("NAME") },
         { "ascii", 0, 0, G_OPTION_ARG_NONE, &o->ascii,
           N_("Draw with ASCII characters only"), NULL },
+        { "console", 0, 0, G_OPTION_ARG_STRING, &o->console,
+          N_("Open the console of this domain (name or UUID) at once; leaving it exits"), N_("NAME") },
+        { "serial", 0, 0, G_OPTION_ARG_NONE, &o->serial,
+          N_("With --console: the serial (text) console"), NULL },
+        { "vnc", 0, 0, G_OPTION_ARG_NONE, &o->vnc,
+          N_("With --console: the VNC (graphical) console"), NULL },
         { "version", 0, 0, G_OPTION_ARG_NONE, &o->version,
           N_("Print the version and exit"), NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -206,6 +216,22 @@ parse_options(int *argc, char ***argv, struct options *o)
     g_option_context_add_main_entries(ctx, entries, PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, &err)) {
         fprintf(stderr, "virtdeck: %s\n", err->message);
+        return false;
+    }
+    if ((o->serial || o->vnc) && !o->console) {
+        fprintf(stderr, "virtdeck: %s\n", _("--serial and --vnc go with --console NAME"));
+        return false;
+    }
+    if (o->serial && o->vnc) {
+        fprintf(stderr, "virtdeck: %s\n", _("--serial and --vnc exclude each other"));
+        return false;
+    }
+    if (o->console && (!o->connect || !o->connect[0] || o->connect[1])) {
+        fprintf(stderr, "virtdeck: %s\n", _("--console needs exactly one -c URI"));
+        return false;
+    }
+    if (o->vnc && !ui_console_find_backend("vnc")) {
+        fprintf(stderr, "virtdeck: %s\n", _("this build of virtdeck has no VNC console"));
         return false;
     }
     return true;
@@ -288,7 +314,11 @@ main(int argc, char **argv)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", note);
     else if (!app->status)
         ui_app_set_status(app, VD_C_STATUS_INFO, "%s", _("Press ? or F1 for help, q to quit."));
+    if (o.console)
+        ui_console_start_direct(app, o.console, o.serial ? "serial" : o.vnc ? "vnc" : NULL);
     rc = ui_app_run(app);
+    if (o.console && ui_console_direct_message())
+        fprintf(stderr, "virtdeck: %s\n", ui_console_direct_message());
     ui_auth_shutdown(app);
     ui_app_free(app);
     vd_askpass_stop();
@@ -296,5 +326,6 @@ main(int argc, char **argv)
     g_strfreev(o.connect);
     g_free(o.config);
     g_free(o.theme);
+    g_free(o.console);
     return rc;
 }

@@ -174,6 +174,55 @@ test_set_remove_conn(void)
     g_unlink(p);
 }
 
+static void
+test_console_keys(void)
+{
+    g_autofree char *p = write_tmp("[console]\nescape-key = C-a\nmenu-key=C-_\n");
+    g_autofree char *warn = NULL;
+    struct vd_config *c = vd_config_load("/nonexistent/virtdeck/config", NULL);
+    int k = -1;
+
+    /* defaults: Ctrl+] like virsh, Ctrl+^ for the menu */
+    g_assert_cmpint(c->console_escape, ==, 0x1d);
+    g_assert_cmpint(c->console_menu, ==, 0x1e);
+    vd_config_free(c);
+
+    c = vd_config_load(p, &warn);
+    g_assert_null(warn);
+    g_assert_cmpint(c->console_escape, ==, 1);
+    g_assert_cmpint(c->console_menu, ==, 0x1f);
+    vd_config_free(c);
+    g_unlink(p);
+
+    g_assert_true(vd_parse_ctrl_key("C-]", &k));
+    g_assert_cmpint(k, ==, 0x1d);
+    g_assert_true(vd_parse_ctrl_key("c-\\", &k));
+    g_assert_cmpint(k, ==, 0x1c);
+    g_assert_true(vd_parse_ctrl_key("C-Z", &k));
+    g_assert_cmpint(k, ==, 26);
+    g_assert_false(vd_parse_ctrl_key("C-", &k));
+    g_assert_false(vd_parse_ctrl_key("C-1", &k));
+    g_assert_false(vd_parse_ctrl_key("M-x", &k));
+    g_assert_false(vd_parse_ctrl_key("C-]]", &k));
+    g_assert_false(vd_parse_ctrl_key("]", &k));
+    g_assert_false(vd_parse_ctrl_key(NULL, &k));
+
+    /* bad values name their line and keep the defaults */
+    expect_warning("[general]\ntheme=x\n[console]\nescape-key=F12\n", "config line 4:");
+    expect_warning("[console]\n\nescape-key=C-m\n", "config line 3:");
+    expect_warning("[console]\nescape-key=C-[\n", "config line 2:");
+    expect_warning("[console]\nescape-key=C-i\n", "config line 2:");
+    expect_warning("[console]\nescape-key=C-g\nmenu-key=C-g\n", "config line 3:");
+    g_autofree char *p2 = write_tmp("[console]\nescape-key=nonsense\nmenu-key=C-b\n");
+    g_autofree char *warn2 = NULL;
+    c = vd_config_load(p2, &warn2);
+    g_assert_nonnull(strstr(warn2, "config line 2:"));
+    g_assert_cmpint(c->console_escape, ==, 0x1d);
+    g_assert_cmpint(c->console_menu, ==, 2);
+    vd_config_free(c);
+    g_unlink(p2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,5 +232,6 @@ main(int argc, char **argv)
     g_test_add_func("/config/bad-lines", test_bad_lines);
     g_test_add_func("/config/add-conn", test_add_conn);
     g_test_add_func("/config/set-remove-conn", test_set_remove_conn);
+    g_test_add_func("/config/console-keys", test_console_keys);
     return g_test_run();
 }
