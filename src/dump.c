@@ -5,6 +5,7 @@
 #include "dump.h"
 #include "i18n.h"
 #include "network.h"
+#include "storage.h"
 #include "util.h"
 
 /* Fields are separated by one TAB; text fields are already sanitized (no
@@ -88,5 +89,42 @@ vd_dump_networks(FILE *out, const char *uri, bool with_stats)
     }
     if (with_stats)
         fprintf(out, "network-stats\t%s\tnetworks=%u\trpc=%u\n", uri, l->networks->len, l->rpc);
+    return true;
+}
+
+/* Pools and their volumes, on a connection of its own (see
+ * docs/dump-format.md for the number of calls). */
+bool
+vd_dump_storage(FILE *out, const char *uri, bool with_stats)
+{
+    g_autofree char *err = NULL;
+    struct vd_storage_snap *s = vd_storage_fetch_sync(uri, false, &err);
+    guint n_vols = 0;
+
+    if (!s) {
+        fprintf(stderr, _("virtdeck: cannot list the storage pools of %1$s: %2$s\n"), uri, err ? err : "");
+        return false;
+    }
+    for (guint i = 0; i < s->pools->len; i++) {
+        const struct vd_pool *p = s->pools->pdata[i];
+        fprintf(out, "pool\t%s\t%s\t%s\t%s\tautostart=%s\tpersistent=%s\tcapacity=%" G_GUINT64_FORMAT
+                     "\tallocation=%" G_GUINT64_FORMAT "\tavailable=%" G_GUINT64_FORMAT "\ttarget=%s\n",
+                uri, p->name, p->type, vd_pool_state_id(p->state), p->autostart ? "yes" : "no",
+                p->persistent ? "yes" : "no", p->capacity, p->allocation, p->available,
+                *p->target ? p->target : "-");
+    }
+    for (guint i = 0; i < s->pools->len; i++) {
+        const struct vd_pool *p = s->pools->pdata[i];
+        for (guint j = 0; j < p->volumes->len; j++, n_vols++) {
+            const struct vd_volume *v = p->volumes->pdata[j];
+            fprintf(out, "volume\t%s\t%s\t%s\t%s\tcapacity=%" G_GUINT64_FORMAT "\tallocation=%" G_GUINT64_FORMAT
+                         "\tpath=%s\n",
+                    uri, p->name, v->name, *v->format ? v->format : "-", v->capacity, v->allocation,
+                    *v->path ? v->path : "-");
+        }
+    }
+    if (with_stats)
+        fprintf(out, "storage-stats\t%s\tpools=%u\tvolumes=%u\trpc=%u\n", uri, s->pools->len, n_vols, s->calls);
+    vd_storage_snap_unref(s);
     return true;
 }

@@ -157,6 +157,16 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
 
+/* view-storage.c: pools and volumes of the selected host (a screen) */
+void ui_storage_open(struct ui_app *app);
+/* keys of the storage view for the help overlay: { keys, N_(text) },
+ * group headers have keys NULL, the list ends with text NULL */
+struct ui_help_entry {
+    const char *keys;
+    const char *text;
+};
+extern const struct ui_help_entry ui_storage_help[];
+
 /* view-top.c */
 void ui_top_open(struct ui_app *app);
 void ui_top_close(struct ui_app *app);

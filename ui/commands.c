@@ -594,6 +594,15 @@ cmd_networks(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_storage(struct ui_app *app, enum ui_cmd cmd)
+{
+    if (!ui_app_host(app))
+        return UI_OK;
+    ui_storage_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 {
     if (!ui_app_host(app))
@@ -700,6 +709,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
     [UI_CMD_NETWORKS] = cmd_networks,
+    [UI_CMD_STORAGE] = cmd_storage,
     [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,

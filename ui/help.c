@@ -34,12 +34,28 @@ add_line(GPtrArray *lines, int binding, char *keys, const char *text, enum vd_co
     g_ptr_array_add(lines, l);
 }
 
+static void
+add_screen_lines(GPtrArray *lines, const struct ui_help_entry *e)
+{
+    for (; e->text; e++) {
+        if (!e->keys) {
+            add_line(lines, -1, NULL, "", VD_C_NORMAL);
+            add_line(lines, -1, NULL, _(e->text), VD_C_HELP_GROUP);
+        } else {
+            add_line(lines, UI_BIND_LAST, g_strdup(e->keys), _(e->text), VD_C_NORMAL);
+        }
+    }
+}
+
 static GPtrArray *
 help_lines(const struct ui_app *app)
 {
     GPtrArray *lines = g_ptr_array_new_with_free_func(help_line_free);
 
     for (int g = 0; g < UI_GROUP_LAST; g++) {
+        /* the keys of the views (screens) before the general ones */
+        if (g == UI_GROUP_GENERAL)
+            add_screen_lines(lines, ui_storage_help);
         if (g)
             add_line(lines, -1, NULL, "", VD_C_NORMAL);
         add_line(lines, -1, NULL, ui_group_label(g), VD_C_HELP_GROUP);

@@ -57,6 +57,7 @@ const char ui_default_keys[] =
     "graphs = v F7\n"
     "prune-history = P\n"
     "top = T\n"
+    "storage = b\n"
     "columns = C\n"
     "undefine = U\n"
     "networks = w\n"
