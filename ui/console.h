@@ -32,8 +32,16 @@
  *     domain's host went away, program exit): close connections there.
  *     `con` is invalid after that: never touch it from late callbacks.
  *
- * Coordinates given to draw/mouse are absolute terminal cells; draw fills
- * exactly the rectangle y, x, h, w (curses calls on stdscr, no refresh). */
+ * Coordinates given to draw are absolute terminal cells; draw fills exactly
+ * the rectangle y, x, h, w (curses calls on stdscr, no refresh). The frame
+ * calls ops->resize from its draw whenever the guest area's size changed
+ * (also before the first OPEN); ops->draw runs only once the console has
+ * been OPEN (after CLOSED/FAILED the last picture stays, with the message
+ * in the status line). Full screen: the guest area is the terminal minus
+ * the title and status lines. Pasted text: the frame switches the terminal
+ * to bracketed paste while a console is open. Colours: ui_console_color_pair().
+ * Menu: ops->menu items appear between the frame's "Full screen" and
+ * "Send Ctrl+] to the guest" entries, chosen by digit. */
 #pragma once
 
 #include <glib.h>
