@@ -380,6 +380,16 @@ state_text(enum ui_console_state st)
     return "";
 }
 
+/* the separators of the title line as ASCII */
+static void
+ascii_dots(char **s)
+{
+    g_auto(GStrv) parts = g_strsplit(*s, "·", -1);
+
+    g_free(*s);
+    *s = g_strjoinv("|", parts);
+}
+
 static void
 draw_top(const struct ui_console *con, int y, int x, int w)
 {
@@ -393,8 +403,14 @@ draw_top(const struct ui_console *con, int y, int x, int w)
                                             state_text(con->state));
     /* TRANSLATORS: console hint: the escape key, the menu key */
     g_autofree char *right = g_strdup_printf(_("%1$s leaves · %2$s menu "), esc, menu);
-    int rw = ui_text_width(right);
+    int rw;
     attr_t a = vd_attr(VD_C_TITLE);
+
+    if (ui_draw_is_ascii()) {
+        ascii_dots(&left);
+        ascii_dots(&right);
+    }
+    rw = ui_text_width(right);
 
     ui_draw_fill(y, x, w, a);
     if (rw + 10 < w) {

@@ -220,8 +220,12 @@ else
     in_session v6 vd_keys Enter
     vd_check "LXC: UTF-8 and line drawing from the guest: vd-box:┌─┐я" in_session v6 vd_wait_for "vd-box:┌─┐я"
     in_session v6 vd_keys 'C-]'
+    # LXC has no console lock: two clients would share the output
+    in_session v6 vd_wait_for "VIRTDECK-EXITED 0" > /dev/null
     in_session v7 vd_start 100 30 --ascii -c "$LAB_LXC_URI" --console "$CT"
     in_session v7 vd_wait_for "connected" > /dev/null
+    in_session v7 vd_keys Enter
+    in_session v7 vd_wait_for "/ #" > /dev/null
     in_session v7 vd_type "$box"
     in_session v7 vd_keys Enter
     vd_check "LXC with --ascii: the same line as vd-box:+-+?" in_session v7 vd_wait_for "vd-box:+-+?"
