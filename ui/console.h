@@ -57,7 +57,9 @@
  * ESC + key within a short time = UI_KEY_MOD_ALT | key; curses' extended
  * names (kUP5 = Ctrl+Up, kRIT3 = Alt+Right, kLFT2 = Shift+Left, KEY_SR...)
  * become the base key plus modifiers; KEY_SPREVIOUS/KEY_SNEXT become
- * UI_KEY_MOD_SHIFT | KEY_PPAGE / KEY_NPAGE; Enter is '\n', Tab '\t', Esc 27.
+ * UI_KEY_MOD_SHIFT | KEY_PPAGE / KEY_NPAGE; terminfo's F13-F63 become
+ * F1-F12 with Shift / Ctrl / Ctrl+Shift / Alt / Alt+Shift (xterm's order);
+ * Enter is '\n', Tab '\t', Esc 27.
  * Ctrl+letter stays the control character (1..26) without MOD_CTRL. */
 #define UI_KEY_MOD_SHIFT (1 << 24)
 #define UI_KEY_MOD_ALT   (1 << 25)

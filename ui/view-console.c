@@ -212,6 +212,16 @@ ui_console_decode_key(ui_key k)
     case KEY_SIC: return UI_KEY_FN | UI_KEY_MOD_SHIFT | KEY_IC;
     default: break;
     }
+    /* terminfo's F13-F24 are Shift+F1-F12, F25-F36 Ctrl, F37-F48
+     * Ctrl+Shift, F49-F60 Alt, F61-F63 Alt+Shift (xterm) */
+    if (code > KEY_F(12) && code <= KEY_F(63)) {
+        static const int mods[] = {
+            UI_KEY_MOD_SHIFT, UI_KEY_MOD_CTRL, UI_KEY_MOD_CTRL | UI_KEY_MOD_SHIFT,
+            UI_KEY_MOD_ALT, UI_KEY_MOD_ALT | UI_KEY_MOD_SHIFT,
+        };
+        int n = code - KEY_F0 - 13;
+        return UI_KEY_FN | KEY_F(n % 12 + 1) | mods[n / 12];
+    }
     if (code <= KEY_MAX || !(name = keyname(code)) || name[0] != 'k')
         return k;
     /* xterm's modified keys: kUP5 = Ctrl+Up; the digit is 1 + mods
