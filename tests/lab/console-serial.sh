@@ -229,6 +229,9 @@ else
     title=$(_vd_tmux display-message -p -t v6 '#{pane_title}')
     vd_check "LXC: ... virtdeck still runs and the pane title is untouched ('$title')" \
         eval 'in_session v6 vd_alive && [ "$title" != vd-pwned ]'
+    # the flood made libvterm answer queries (DA, DSR) into the shell's
+    # input line, as any terminal would: Ctrl+U clears that line
+    in_session v6 vd_keys C-u
     in_session v6 vd_type "echo vd-\$((5+5))-after"
     in_session v6 vd_keys Enter
     vd_check "LXC: ... and answers keys" in_session v6 vd_wait_for "vd-10-after"
@@ -242,7 +245,7 @@ else
     # LXC has no console lock: two clients would share the output
     in_session v6 vd_wait_for "VIRTDECK-EXITED 0" > /dev/null
     in_session v7 vd_start 100 30 --ascii -c "$LAB_LXC_URI" --console "$CT"
-    in_session v7 vd_wait_for "connected" > /dev/null
+    in_session v7 vd_wait_for "serial | connected" > /dev/null
     in_session v7 vd_keys Enter
     in_session v7 vd_wait_for "/ #" > /dev/null
     in_session v7 vd_type "$box"
