@@ -16,6 +16,7 @@ saved_conn_free(struct vd_saved_conn *sc)
 {
     g_free(sc->name);
     g_free(sc->uri);
+    g_free(sc->group);
     g_free(sc);
 }
 
@@ -174,6 +175,9 @@ read_conns(struct vd_config *cfg, GString *warn, GHashTable *kl)
         sc->name = g_strdup(groups[i] + strlen(CONN_PREFIX));
         sc->uri = g_steal_pointer(&uri);
         sc->autoconnect = autoconnect;
+        sc->group = g_key_file_get_string(cfg->kf, groups[i], "group", NULL);
+        if (sc->group && !*sc->group)
+            g_clear_pointer(&sc->group, g_free);
         g_ptr_array_add(cfg->conns, sc);
     }
 }
@@ -357,5 +361,80 @@ vd_config_add_conn(struct vd_config *cfg, const char *name, const char *uri,
     group = g_strconcat(CONN_PREFIX, sc->name, NULL);
     g_key_file_set_string(cfg->kf, group, "uri", uri);
     g_key_file_set_boolean(cfg->kf, group, "autoconnect", autoconnect);
+    return vd_config_save(cfg, error);
+}
+
+const struct vd_saved_conn *
+vd_config_find_conn(const struct vd_config *cfg, const char *name)
+{
+    for (guint i = 0; cfg && name && i < cfg->conns->len; i++) {
+        const struct vd_saved_conn *sc = cfg->conns->pdata[i];
+        if (strcmp(sc->name, name) == 0)
+            return sc;
+    }
+    return NULL;
+}
+
+static int
+conn_index(const struct vd_config *cfg, const char *name)
+{
+    for (guint i = 0; name && i < cfg->conns->len; i++)
+        if (strcmp(((struct vd_saved_conn *)cfg->conns->pdata[i])->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool
+vd_config_set_conn(struct vd_config *cfg, const char *old_name, const char *name,
+                   const char *uri, bool autoconnect, const char *group, GError **error)
+{
+    int at = conn_index(cfg, old_name), other;
+    struct vd_saved_conn *sc;
+    g_autofree char *clean = g_strdup(name && *name ? name : uri);
+    g_autofree char *kgroup = NULL;
+
+    /* group names cannot hold [ ] or newlines */
+    g_strdelimit(clean, "[]\n\r", '_');
+    other = conn_index(cfg, clean);
+    if (other >= 0 && other != at) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                    _("a connection named “%s” already exists"), clean);
+        return false;
+    }
+    if (at >= 0) {
+        g_autofree char *old = NULL;
+        sc = cfg->conns->pdata[at];
+        old = g_strconcat(CONN_PREFIX, sc->name, NULL);
+        g_key_file_remove_group(cfg->kf, old, NULL);
+        g_free(sc->name);
+        g_free(sc->uri);
+        g_free(sc->group);
+    } else {
+        sc = g_new0(struct vd_saved_conn, 1);
+        g_ptr_array_add(cfg->conns, sc);
+    }
+    sc->name = g_steal_pointer(&clean);
+    sc->uri = g_strdup(uri);
+    sc->autoconnect = autoconnect;
+    sc->group = group && *group ? g_strdup(group) : NULL;
+    kgroup = g_strconcat(CONN_PREFIX, sc->name, NULL);
+    g_key_file_set_string(cfg->kf, kgroup, "uri", uri);
+    g_key_file_set_boolean(cfg->kf, kgroup, "autoconnect", autoconnect);
+    if (sc->group)
+        g_key_file_set_string(cfg->kf, kgroup, "group", sc->group);
+    return vd_config_save(cfg, error);
+}
+
+bool
+vd_config_remove_conn(struct vd_config *cfg, const char *name, GError **error)
+{
+    int at = conn_index(cfg, name);
+    g_autofree char *kgroup = NULL;
+
+    if (at < 0)
+        return true;
+    kgroup = g_strconcat(CONN_PREFIX, name, NULL);
+    g_key_file_remove_group(cfg->kf, kgroup, NULL);
+    g_ptr_array_remove_index(cfg->conns, (guint)at);
     return vd_config_save(cfg, error);
 }

@@ -24,6 +24,7 @@ struct vd_saved_conn {
     char *name;
     char *uri;
     bool autoconnect;
+    char *group;              /* group/tag in the connection manager, NULL: none */
 };
 
 struct vd_config {
@@ -62,4 +63,12 @@ void vd_config_free(struct vd_config *cfg);
 /* Add (or update by URI) a saved connection and write the file. */
 bool vd_config_add_conn(struct vd_config *cfg, const char *name, const char *uri,
                         bool autoconnect, GError **error);
+/* Replace the saved connection named old_name (NULL or not found: add one)
+ * with these values and write the file. group may be NULL or empty. A name
+ * another connection already has is refused (translated *error). */
+bool vd_config_set_conn(struct vd_config *cfg, const char *old_name, const char *name,
+                        const char *uri, bool autoconnect, const char *group, GError **error);
+/* Remove a saved connection by name and write the file. */
+bool vd_config_remove_conn(struct vd_config *cfg, const char *name, GError **error);
+const struct vd_saved_conn *vd_config_find_conn(const struct vd_config *cfg, const char *name);
 bool vd_config_save(struct vd_config *cfg, GError **error);

@@ -54,3 +54,8 @@ void vd_task_set_result(struct vd_task *t, gpointer result, GDestroyNotify resul
 /* Refresh the host's domain list when the task is done (it defined,
  * undefined or started something). */
 void vd_task_request_refresh(struct vd_task *t);
+
+/* Open another connection the way the workers do (credentials asked in the
+ * UI, ssh through the askpass helper): for a task that needs a second host
+ * (migration). NULL with libvirt's error set on failure. */
+virConnectPtr vd_conn_open_uri(const char *uri);

@@ -10,6 +10,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/globals.h>
 
+#include "auth.h"
 #include "conn.h"
 #include "conn-task.h"
 #include "i18n.h"
@@ -971,34 +972,122 @@ close_cb(virConnectPtr vc, int reason, void *opaque)
     push_job(c, JOB_WAKE);
 }
 
+/* Interactive credentials (libssh2 password, key passphrase and host key;
+ * anything a driver asks): the question goes to the UI through auth.c and
+ * this worker waits for the answer. Without a UI (--dump) it fails cleanly
+ * rather than prompt on the terminal. */
+struct auth_data {
+    const char *uri;
+    guint64 session;
+};
+
 static int
 auth_cb(virConnectCredentialPtr cred, unsigned int ncred, void *cbdata)
 {
-    /* Interactive credentials are not supported here: fail cleanly rather
-     * than prompt on the terminal the UI draws on. */
-    return -1;
+    struct auth_data *ad = cbdata;
+
+    for (unsigned int i = 0; i < ncred; i++) {
+        enum vd_auth_kind kind = VD_AUTH_SECRET;
+        const char *prompt = cred[i].prompt ? cred[i].prompt : "";
+        g_autofree char *fallback = NULL;
+        char *answer;
+
+        switch (cred[i].type) {
+        case VIR_CRED_AUTHNAME:
+        case VIR_CRED_USERNAME:
+            if (cred[i].defresult && *cred[i].defresult) {
+                cred[i].result = strdup(cred[i].defresult);
+                cred[i].resultlen = strlen(cred[i].result);
+                continue;
+            }
+            kind = VD_AUTH_TEXT;
+            break;
+        case VIR_CRED_ECHOPROMPT:
+            /* libssh2 asks to accept an unknown host key this way */
+            kind = strstr(prompt, "(y/n)") || strstr(prompt, "host key") ? VD_AUTH_CONFIRM : VD_AUTH_TEXT;
+            break;
+        case VIR_CRED_PASSPHRASE:
+        case VIR_CRED_NOECHOPROMPT:
+            break;
+        default:
+            return -1;
+        }
+        if (!*prompt)
+            prompt = fallback = g_strdup(cred[i].challenge ? cred[i].challenge : _("Password:"));
+        answer = vd_auth_ask(ad->uri, prompt, kind, ad->session);
+        if (!answer)
+            return -1;
+        if (kind == VD_AUTH_CONFIRM && strstr(prompt, "(y/n)")) {
+            bool yes = strcmp(answer, "yes") == 0;
+            vd_secret_free(answer);
+            answer = g_strdup(yes ? "y" : "n");
+        }
+        cred[i].result = strdup(answer);
+        cred[i].resultlen = cred[i].result ? strlen(cred[i].result) : 0;
+        vd_secret_free(answer);
+        if (!cred[i].result)
+            return -1;
+    }
+    return 0;
+}
+
+static bool
+uri_is_ssh(const char *uri)
+{
+    return g_str_has_prefix(uri, "qemu+ssh://") || g_str_has_prefix(uri, "lxc+ssh://") ||
+           g_str_has_prefix(uri, "test+ssh://");
 }
 
 static char *
 effective_uri(const char *uri)
 {
-    /* ssh must never prompt on our terminal: BatchMode via no_tty. */
-    if (g_str_has_prefix(uri, "qemu+ssh://") || g_str_has_prefix(uri, "lxc+ssh://") ||
-        g_str_has_prefix(uri, "test+ssh://")) {
-        if (!strstr(uri, "no_tty="))
-            return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "no_tty=1", NULL);
-    }
-    return g_strdup(uri);
+    g_autofree char *wrapper = NULL;
+    g_autofree char *esc = NULL;
+
+    if (!uri_is_ssh(uri) || strstr(uri, "no_tty=") || strstr(uri, "command="))
+        return g_strdup(uri);
+    /* in the UI, ssh asks through virtdeck's askpass helper (auth.c);
+     * elsewhere it must never prompt on our terminal: BatchMode via no_tty */
+    wrapper = vd_askpass_ssh_command(uri);
+    if (!wrapper)
+        return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "no_tty=1", NULL);
+    esc = g_uri_escape_string(wrapper, "/", FALSE);
+    return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "command=", esc, NULL);
 }
 
 static virConnectPtr
 open_conn(const char *uri)
 {
-    static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-    virConnectAuth auth = { cred_types, G_N_ELEMENTS(cred_types), auth_cb, NULL };
+    static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_USERNAME, VIR_CRED_PASSPHRASE,
+                                VIR_CRED_NOECHOPROMPT, VIR_CRED_ECHOPROMPT };
+    static gint session_seq;
+    struct auth_data ad = { uri, (guint64)g_atomic_int_add(&session_seq, 1) + 1 };
+    virConnectAuth auth = { cred_types, G_N_ELEMENTS(cred_types), auth_cb, &ad };
     g_autofree char *u = effective_uri(uri);
 
     return virConnectOpenAuth(u, &auth, 0);
+}
+
+virConnectPtr
+vd_conn_open_uri(const char *uri)
+{
+    return open_conn(uri);
+}
+
+/* The error of a failed open, with host key refusals said plainly; the
+ * answers of a host whose authentication failed are asked again. */
+static char *
+open_error(const char *uri)
+{
+    g_autofree char *err = last_error();
+    char *nice = vd_auth_explain_error(uri, err);
+
+    if (err && (strstr(err, "Permission denied") || strstr(err, "uthentication failed") ||
+                strstr(err, "authentication")))
+        vd_auth_forget(uri);
+    if (nice)
+        return nice;
+    return g_steal_pointer(&err);
 }
 
 static void
@@ -1061,6 +1150,41 @@ disconnect(struct vd_conn *c)
     c->vc = NULL;
 }
 
+/* Over a slow link the list shows one round trip after the connection is
+ * open: one light bulk call for every domain, before the host details and
+ * the first full refresh (some 15 calls more). A driver without bulk
+ * stats (lxc) or the test driver (one call per domain) skips it. */
+static bool
+first_look(struct vd_conn *c)
+{
+    GPtrArray *doms;
+    GHashTable *keep = c->next;
+    struct vd_host_snap *s;
+    const char *uri = c->uri;
+
+    if (g_str_has_prefix(uri, "lxc") || g_str_has_prefix(uri, "test"))
+        return false;
+    doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_unref);
+    c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (refresh_bulk(c, doms, STATS_LIGHT, 0) < 0) {
+        virResetLastError();
+        g_ptr_array_unref(doms);
+        doms = NULL;
+    }
+    g_hash_table_unref(c->next);
+    c->next = keep;
+    if (!doms)
+        return false;
+    g_ptr_array_sort(doms, domain_cmp);
+    s = copy_host_fields(c);
+    g_ptr_array_unref(s->domains);
+    s->domains = doms;
+    s->state = VD_HOST_CONNECTED;
+    g_clear_pointer(&s->error, g_free);
+    publish(c, s);
+    return true;
+}
+
 static bool
 do_connect(struct vd_conn *c)
 {
@@ -1072,7 +1196,7 @@ do_connect(struct vd_conn *c)
     c->rpc = 1;
     c->vc = open_conn(c->uri);
     if (!c->vc) {
-        g_autofree char *err = last_error();
+        g_autofree char *err = open_error(c->uri);
         busy_end(c);
         c->rpc_total += c->rpc;
         publish_state(c, VD_HOST_DISCONNECTED, err);
@@ -1083,7 +1207,14 @@ do_connect(struct vd_conn *c)
      * supported by every driver (test:///): not an error */
     if (c->opt.keepalive_interval > 0)
         virConnectSetKeepAlive(c->vc, c->opt.keepalive_interval, c->opt.keepalive_count);
-    s = copy_host_fields(c);
+    if (first_look(c)) {
+        /* keep the list it showed while the details come */
+        g_mutex_lock(&c->lock);
+        s = vd_host_snap_copy(c->snap);
+        g_mutex_unlock(&c->lock);
+    } else {
+        s = copy_host_fields(c);
+    }
     fill_host_info(c, s);
     virConnectRegisterCloseCallback(c->vc, close_cb, conn_ref(c), conn_unref_cb);
     c->lifecycle_id = virConnectDomainEventRegisterAny(c->vc, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
@@ -1766,7 +1897,7 @@ worker(gpointer data)
         }
         j = g_queue_pop_head(&c->deferred);
         if (!j) {
-            wait_ms = c->vc ? (gint64)c->opt.refresh_ms : MAX(1, c->retry_at_ms - vd_now_ms());
+            wait_ms = c->vc ? (gint64)c->opt.refresh_ms : CLAMP(c->retry_at_ms - vd_now_ms(), 1, 60000);
             j = g_async_queue_timeout_pop(c->jobs, (guint64)wait_ms * 1000);
         }
         if (!j) {
@@ -1807,6 +1938,7 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
         if (opt->keepalive_count)
             c->opt.keepalive_count = opt->keepalive_count;
         c->opt.history = opt->history;
+        c->opt.start_idle = opt->start_idle;
     }
     c->ui_ctx = ui_ctx ? g_main_context_ref(ui_ctx) : NULL;
     c->notify = notify;
@@ -1815,6 +1947,13 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
     g_mutex_init(&c->lock);
     c->snap = vd_host_snap_new(uri);
     c->snap->state = VD_HOST_CONNECTING;
+    if (c->opt.start_idle) {
+        /* no connection until asked (vd_conn_reconnect) */
+        c->retry_at_ms = G_MAXINT64 / 4;
+        c->snap->state = VD_HOST_DISCONNECTED;
+        c->snap->error = g_strdup(_("Disconnected by the user"));
+        g_atomic_int_set(&c->state, VD_HOST_DISCONNECTED);
+    }
     c->lifecycle_id = -1;
     vd_conn_global_init();
     tname = g_strdup_printf("vd-conn-%.16s", uri);
@@ -1829,6 +1968,7 @@ vd_conn_close(struct vd_conn *c)
         return;
     g_atomic_int_set(&c->quit, 1);
     push_job(c, JOB_QUIT);
+    vd_auth_cancel_uri(c->uri);   /* a worker waiting for a password lets go */
     g_thread_unref(c->thread);
     conn_unref(c);
 }
@@ -1960,7 +2100,7 @@ vd_conn_fetch_once(const char *uri, char **error)
     silence_xml();
     c->vc = open_conn(uri);
     if (!c->vc) {
-        *error = last_error();
+        *error = open_error(uri);
     } else {
         virConnectSetKeepAlive(c->vc, 2, 3);
         s = vd_host_snap_copy(c->snap);

@@ -27,6 +27,8 @@ struct vd_conn_options {
     int keepalive_interval;     /* seconds, default 2 */
     guint keepalive_count;      /* default 3 */
     bool history;               /* write RRD history under $XDG_STATE_HOME/virtdeck/rrd */
+    bool start_idle;            /* do not connect until vd_conn_reconnect (a host the
+                                   user disconnected: shown, no libvirt connection) */
 };
 
 /* Call once, before the first vd_conn_new: libvirt's event loop thread. */

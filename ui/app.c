@@ -218,6 +218,46 @@ ui_app_add_host(struct ui_app *app, const char *uri, const char *name)
     return h->index;
 }
 
+void
+ui_app_remove_host(struct ui_app *app, guint index)
+{
+    struct ui_host *cur = ui_app_host(app);
+
+    if (index >= app->hosts->len)
+        return;
+    g_ptr_array_remove_index(app->hosts, index);   /* host_free closes it */
+    for (guint i = 0; i < app->hosts->len; i++)
+        ((struct ui_host *)g_ptr_array_index(app->hosts, i))->index = i;
+    app->doms_host = -1;
+    if (cur && g_ptr_array_find(app->hosts, cur, &app->cur))
+        ;
+    else
+        app->cur = app->cur > 0 && app->cur >= app->hosts->len ? app->hosts->len - 1 : app->cur;
+    ui_app_recalc(app);
+    ui_app_queue_redraw(app);
+}
+
+void
+ui_app_disconnect_host(struct ui_app *app, guint index)
+{
+    struct ui_host *h;
+    struct vd_conn *old;
+    struct vd_conn_options opt = app->conn_opt;
+
+    if (index >= app->hosts->len)
+        return;
+    h = g_ptr_array_index(app->hosts, index);
+    old = h->conn;
+    /* the libvirt connection goes away (vd_conn_close); the host stays in
+     * the tree with an idle placeholder until it is connected again */
+    opt.start_idle = true;
+    h->conn = vd_conn_new(vd_conn_uri(old), &opt, app->ctx, on_conn_notify, app);
+    vd_conn_close(old);
+    take_snapshot(h);
+    ui_app_recalc(app);
+    ui_app_queue_redraw(app);
+}
+
 /* Runs every 500 ms: a state check per host, no drawing unless it changed. */
 static gboolean
 on_timer(gpointer user)

@@ -119,6 +119,11 @@ struct ui_app *ui_app_new(struct vd_config *cfg);
 void ui_app_free(struct ui_app *app);
 /* Open a connection and add it as a host; returns its index. */
 guint ui_app_add_host(struct ui_app *app, const char *uri, const char *name);
+/* Close the host's connection and drop it from the tree. */
+void ui_app_remove_host(struct ui_app *app, guint index);
+/* Close the host's connection, keep it in the tree as disconnected
+ * (vd_conn_reconnect connects it again). */
+void ui_app_disconnect_host(struct ui_app *app, guint index);
 void ui_app_set_status(struct ui_app *app, enum vd_color slot, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 /* initscr, theme, stderr to a log file. Before adding hosts. */
 bool ui_app_start_terminal(struct ui_app *app, const char *theme, bool force_ascii);
@@ -151,8 +156,6 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
-/* The one yes/no question (Yes = 1, No = 2, No by default; y/n and д/н). */
-struct ui_dialog *ui_app_yes_no_dialog(const char *title, const char *text);
 
 /* view-top.c */
 void ui_top_open(struct ui_app *app);
@@ -172,5 +175,25 @@ unsigned ui_graph_key(struct ui_app *app, ui_key k);
 void ui_help_draw(const struct ui_app *app);
 unsigned ui_help_key(struct ui_app *app, ui_key k);
 
-/* dialog-connect.c */
+/* dialog-connect.c: the host form (add, or edit the saved connection
+ * named edit_name); done runs after it was saved (may be NULL). */
 void ui_connect_dialog_open(struct ui_app *app);
+void ui_host_form_open(struct ui_app *app, const char *edit_name,
+                       void (*done)(struct ui_app *app, const char *name, gpointer user),
+                       gpointer user);
+
+/* view-hosts-manager.c: saved hosts, connect/disconnect, fuzzy finder (H) */
+void ui_hosts_manager_open(struct ui_app *app);
+
+/* commands.c: the yes/no question every confirmation uses; Yes answers
+ * UI_CONFIRM_YES */
+#define UI_CONFIRM_YES 1
+struct ui_dialog *ui_yes_no_dialog(const char *title, const char *text);
+
+/* dialog-auth.c: passwords and host keys asked by the hosts (src/auth.h) */
+void ui_auth_init(struct ui_app *app);
+void ui_auth_shutdown(struct ui_app *app);
+
+/* dialog-migrate.c: migrate the selected domain (M); M again while it runs
+ * sets the maximum downtime and bandwidth */
+void ui_migrate_open(struct ui_app *app);

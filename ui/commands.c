@@ -243,8 +243,9 @@ yes_no_dialog(const char *title, const char *text)
 }
 
 struct ui_dialog *
-ui_app_yes_no_dialog(const char *title, const char *text)
+ui_yes_no_dialog(const char *title, const char *text)
 {
+    G_STATIC_ASSERT(UI_CONFIRM_YES == CONFIRM_YES);
     return yes_no_dialog(title, text);
 }
 
@@ -477,6 +478,20 @@ cmd_add_connection(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_hosts_manager(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_hosts_manager_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
+cmd_migrate(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_migrate_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_reconnect(struct ui_app *app, enum ui_cmd cmd)
 {
     struct ui_host *h = ui_app_host(app);
@@ -668,6 +683,8 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_HOST_9] = cmd_host_n,
     [UI_CMD_ADD_CONNECTION] = cmd_add_connection,
     [UI_CMD_RECONNECT] = cmd_reconnect,
+    [UI_CMD_HOSTS_MANAGER] = cmd_hosts_manager,
+    [UI_CMD_MIGRATE] = cmd_migrate,
     [UI_CMD_HELP] = cmd_help,
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_CONSOLE] = cmd_console,

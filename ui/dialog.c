@@ -36,6 +36,8 @@ field_free(gpointer p)
 
     g_free(f->id);
     g_free(f->label);
+    if (f->text && f->secret)
+        explicit_bzero(f->text->str, f->text->allocated_len);
     if (f->text)
         g_string_free(f->text, TRUE);
     if (f->choices)
@@ -382,6 +384,19 @@ label_width(const struct ui_dialog *d)
     return w;
 }
 
+struct ui_field *
+ui_dialog_add_secret(struct ui_dialog *d, const char *id, const char *label)
+{
+    struct ui_field *f = ui_dialog_add_text(d, id, label, "");
+
+    /* room enough that typing never moves (and leaves behind) the secret */
+    g_string_free(f->text, TRUE);
+    f->text = g_string_sized_new(1024);
+    f->cursor = 0;
+    f->secret = true;
+    return f;
+}
+
 static int
 span_width(const char *from, const char *to)
 {
@@ -395,7 +410,15 @@ draw_text_field(const struct ui_field *f, int y, int x, int w, bool focused)
     attr_t attr = vd_attr(focused ? VD_C_DIALOG_FOCUS : VD_C_DIALOG_FIELD);
     const char *s = f->text->str, *cur = s + f->cursor, *start = s;
     g_autofree char *at = NULL;
+    g_autofree char *stars = NULL;
     int cx;
+
+    if (f->secret) {
+        glong n = g_utf8_strlen(s, -1), before = g_utf8_pointer_to_offset(s, cur);
+        stars = g_strnfill(n, '*');
+        s = start = stars;
+        cur = stars + before;
+    }
 
     /* scroll so that the cursor stays visible */
     while (start < cur && span_width(start, cur) > w - 1)

@@ -35,6 +35,7 @@ struct ui_field {
     bool checked;
     int result;             /* BUTTON */
     enum vd_color slot;     /* LABEL colour */
+    bool secret;            /* TEXT: drawn as '*', wiped when freed */
 };
 
 struct ui_dialog;
@@ -51,6 +52,8 @@ void ui_dialog_set_error(struct ui_dialog *d, const char *text);   /* NULL clear
 struct ui_field *ui_dialog_add_label(struct ui_dialog *d, const char *id, const char *text);
 struct ui_field *ui_dialog_add_text(struct ui_dialog *d, const char *id, const char *label,
                                     const char *value);
+/* A hidden text field (password): shown as '*', its memory wiped on free. */
+struct ui_field *ui_dialog_add_secret(struct ui_dialog *d, const char *id, const char *label);
 struct ui_field *ui_dialog_add_choice(struct ui_dialog *d, const char *id, const char *label,
                                       const char *const *choices, guint selected);
 struct ui_field *ui_dialog_add_check(struct ui_dialog *d, const char *id, const char *label,

@@ -39,6 +39,8 @@ const char ui_default_keys[] =
     "host-6 = 6\nhost-7 = 7\nhost-8 = 8\nhost-9 = 9\n"
     "add-connection = F2 c\n"
     "reconnect = F4 x\n"
+    "hosts-manager = H\n"
+    "migrate = M\n"
     "help = F1 ?\n"
     "show-message = e\n"
     "redraw = C-l\n"

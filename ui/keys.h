@@ -44,6 +44,7 @@ enum ui_group {
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
     _(CONSOLE,        "console",        N_("Open the domain's console (in the host tree: focus the domain list)"), UI_GROUP_DOMAIN) \
     _(SERIAL_CONSOLE, "serial-console", N_("Open the domain's serial (text) console"), UI_GROUP_DOMAIN) \
+    _(MIGRATE,        "migrate",        N_("Migrate the domain to another connected host (again: downtime, bandwidth)"), UI_GROUP_DOMAIN) \
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(PRUNE_HISTORY,  "prune-history",  N_("Delete the history of vanished domains"), UI_GROUP_HOST) \
     _(TOP,            "top",            N_("Top: running domains of all hosts by CPU"), UI_GROUP_HOST) \
@@ -60,6 +61,7 @@ enum ui_group {
     _(HOST_9,         "host-9",         N_("Go to host 9"),                         UI_GROUP_HOST) \
     _(ADD_CONNECTION, "add-connection", N_("Add a connection"),                     UI_GROUP_HOST) \
     _(RECONNECT,      "reconnect",      N_("Reconnect the selected host"),          UI_GROUP_HOST) \
+    _(HOSTS_MANAGER,  "hosts-manager",  N_("Connections: saved hosts, find a host by name (type), connect, disconnect"), UI_GROUP_HOST) \
     _(HELP,           "help",           N_("Show this help"),                       UI_GROUP_GENERAL) \
     _(SHOW_MESSAGE,   "show-message",   N_("Show the last message in full"),        UI_GROUP_GENERAL) \
     _(REDRAW,         "redraw",         N_("Repaint the screen"),                   UI_GROUP_GENERAL) \

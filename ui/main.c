@@ -8,8 +8,11 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <signal.h>
+#include <glib-unix.h>
 
 #include "i18n.h"
+#include "auth.h"
 #include "conf.h"
 #include "conn.h"
 #include "dump.h"
@@ -167,6 +170,15 @@ run_dump(GPtrArray *uris, bool stats)
     return rc;
 }
 
+static gboolean
+on_hangup(gpointer user)
+{
+    struct ui_app *app = user;
+
+    g_main_loop_quit(app->loop);
+    return G_SOURCE_CONTINUE;
+}
+
 static bool
 parse_options(int *argc, char ***argv, struct options *o)
 {
@@ -240,6 +252,10 @@ main(int argc, char **argv)
     bindtextdomain(PACKAGE, locale_dir());
     bind_textdomain_codeset(PACKAGE, "UTF-8");
     textdomain(PACKAGE);
+    /* ssh runs us as its SSH_ASKPASS helper (src/auth.c): before anything
+     * else, no terminal, no libvirt */
+    if (argc >= 2 && strcmp(argv[1], "--askpass") == 0)
+        return vd_askpass_client(argc >= 3 ? argv[2] : "");
 
     if (!parse_options(&argc, &argv, &o))
         return 2;
@@ -271,6 +287,22 @@ main(int argc, char **argv)
         vd_config_free(cfg);
         return 1;
     }
+    /* passwords and host keys are asked in the UI; ssh asks through our
+     * askpass helper (without it ssh runs in BatchMode) */
+    ui_auth_init(app);
+    /* the terminal went away (tmux killed, ssh dropped): leave the normal
+     * way, so the askpass directory is removed */
+    {
+        GSource *hup = g_unix_signal_source_new(SIGHUP);
+        g_source_set_callback(hup, on_hangup, app, NULL);
+        g_source_attach(hup, app->ctx);
+        g_source_unref(hup);
+    }
+    {
+        g_autofree char *aerr = NULL;
+        if (!vd_askpass_start(&aerr) && !warning)
+            warning = g_strdup_printf(_("ssh passwords cannot be asked: %s"), aerr);
+    }
     for (guint i = 0; i < uris->len; i++)
         ui_app_add_host(app, g_ptr_array_index(uris, i), g_ptr_array_index(names, i));
     ui_app_select_host(app, 0);
@@ -285,7 +317,9 @@ main(int argc, char **argv)
     rc = ui_app_run(app);
     if (o.console && ui_console_direct_message())
         fprintf(stderr, "virtdeck: %s\n", ui_console_direct_message());
+    ui_auth_shutdown(app);
     ui_app_free(app);
+    vd_askpass_stop();
     vd_config_free(cfg);
     g_strfreev(o.connect);
     g_free(o.config);

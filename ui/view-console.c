@@ -299,7 +299,7 @@ leave(struct ui_console *con, int exit_code, const char *message)
     }
 }
 
-enum { TAKE_YES = 1, TAKE_NO = 2 };
+enum { TAKE_YES = UI_CONFIRM_YES };
 
 static bool
 take_over_done(struct ui_dialog *d, int result, gpointer user)
@@ -324,7 +324,7 @@ ask_take_over(struct ui_console *con)
     g_autofree char *text = g_strdup_printf(_("The console of %s is in use by another client. "
                                               "Take it over? The other client is disconnected."),
                                             con->title);
-    struct ui_dialog *d = ui_app_yes_no_dialog(_("Console in use"), text);
+    struct ui_dialog *d = ui_yes_no_dialog(_("Console in use"), text);
 
     ui_dialog_set_callbacks(d, NULL, take_over_done, con, NULL);
     ui_app_open_dialog(con->app, d);

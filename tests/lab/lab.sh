@@ -12,6 +12,9 @@
 #   tests/lab/lab.sh env             shell export lines (eval "$(lab.sh env)")
 #   tests/lab/lab.sh up-host2        only host 2 (part of `up` unless LAB_HOST2=no)
 #   tests/lab/lab.sh down-host2      stop host 2 and remove its netns
+#   tests/lab/lab.sh delay-up [MS]   delay proxy 127.0.0.1:2223 -> lab sshd, MS each
+#                                    way (default 75); LAB_DELAY_URI goes through it
+#   tests/lab/lab.sh delay-down      stop it (`down` does too)
 # Helpers for tests (used by lib.sh):
 #   tests/lab/lab.sh pid NAME        print the PID of libvirtd|virtlogd|sshd-lab
 #   tests/lab/lab.sh start-libvirtd  start libvirtd (if needed) and wait for it
@@ -22,6 +25,16 @@
 # container vdct1 (lxc:///system); host 2 (qemu+ssh://root@10.254.0.2/system)
 # has vdh2a, vdh2b, vdh2linux. Tests must only touch names starting "vd".
 set -euo pipefail
+
+# Daemons started here must not keep a descriptor we inherited: a lock file
+# (flock(1), lib.sh's $LAB/.tests.lock) held open by libvirtd would block
+# every later lab test. Close everything above 2 (bash reads this script on 255).
+for _fd in /proc/$$/fd/*; do
+    _fd=${_fd##*/}
+    case $_fd in 0|1|2|255|*[!0-9]*) continue ;; esac
+    eval "exec $_fd>&-" 2> /dev/null || true
+done
+unset _fd
 
 LAB=${LAB:-/var/tmp/virtdeck-lab}
 LAB_SSH_PORT=${LAB_SSH_PORT:-2222}
@@ -257,7 +270,7 @@ keyscan() {
 }
 
 ensure_sshd() {
-    local home=$ROOT_HOME key pub kh host
+    local home=$ROOT_HOME key pub
     mkdir -p /run/sshd "$home/.ssh"
     chmod 700 "$home/.ssh"
     ssh-keygen -A > /dev/null
@@ -271,7 +284,9 @@ ensure_sshd() {
     chmod 600 "$home/.ssh/authorized_keys"
     grep -qxF "$pub" "$home/.ssh/authorized_keys" || printf '%s\n' "$pub" >> "$home/.ssh/authorized_keys"
 
+    local started=0
     if ! pid_of sshd-lab > /dev/null; then
+        started=1
         if [ -n "$(ss -Hltn "sport = :$LAB_SSH_PORT" 2> /dev/null)" ]; then
             die "port $LAB_SSH_PORT is in use by something else: $(ss -Hltnp "sport = :$LAB_SSH_PORT" | tr -s ' ')"
         fi
@@ -282,27 +297,39 @@ ensure_sshd() {
             -o KbdInteractiveAuthentication=no -o MaxStartups=100:30:200 9>&- \
             || die "sshd failed to start"
     fi
+    # quick path: sshd was up and libvirt over SSH works (host keys known)
+    [ "$started" = 1 ] || ! ssh_virsh_ok "$LAB_SSH_URI" list || return 0
     local i keys=
     for i in $(seq 50); do
         keys=$(keyscan) && [ -n "$keys" ] && break
         sleep 0.1
     done
     [ -n "$keys" ] || die "sshd on 127.0.0.1:$LAB_SSH_PORT does not answer ssh-keyscan"
+    record_host_keys "[127.0.0.1]:$LAB_SSH_PORT" "$keys"
 
-    host="[127.0.0.1]:$LAB_SSH_PORT"
-    kh=$home/.ssh/known_hosts
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
+        die "virsh -c $LAB_SSH_URI list failed: $out"
+    fi
+}
+
+# ssh_virsh_ok URI ARGS: virsh over SSH works, with no terminal to prompt on
+ssh_virsh_ok() {
+    local uri=$1; shift
+    timeout 30 setsid -w virsh -q -c "$uri" "$@" < /dev/null > /dev/null 2>&1
+}
+
+# record_host_keys HOST KEYS: make HOST's entries in known_hosts exactly KEYS
+# ("TYPE BASE64" lines, sorted)
+record_host_keys() {
+    local host=$1 keys=$2 kh=$ROOT_HOME/.ssh/known_hosts
     touch "$kh"
     if [ "$(ssh-keygen -F "$host" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
         say "recording host keys of $host in $kh"
         ssh-keygen -R "$host" -f "$kh" > /dev/null 2>&1 || true
         rm -f "$kh.old"
         printf '%s\n' "$keys" | sed "s/^/$host /" >> "$kh"
-    fi
-
-    # The real check: libvirt over SSH, with no terminal and no way to prompt.
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_SSH_URI" list < /dev/null 2>&1); then
-        die "virsh -c $LAB_SSH_URI list failed: $out"
     fi
 }
 
@@ -371,7 +398,7 @@ ensure_vm() {
 # lease on `default` about 9 s after start. `vd.name=NAME` on the kernel
 # command line sets its hostname (sent with the DHCP request) and prompt.
 LINUX_DIR=$LAB/linux
-LINUX_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
+LINUX_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net button evdev"
 
 linux_init() {
     cat << EOF
@@ -386,9 +413,14 @@ name=vdlinux
 for a in \$(cat /proc/cmdline); do case \$a in vd.name=*) name=\${a#vd.name=} ;; esac; done
 hostname "\$name"
 export PS1="\$name# "
+# ACPI power button (virsh shutdown): acpid runs /etc/acpi/PWRF/00000080
+mkdir -p /etc/acpi/PWRF /var/run
+printf '#!/bin/sh\\npoweroff -f\\n' > /etc/acpi/PWRF/00000080
+chmod 755 /etc/acpi/PWRF/00000080
+acpid -l /dev/null
 ip link set lo up
 ip link set eth0 up
-udhcpc -f -S -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
+udhcpc -f -S -T 1 -A 2 -i eth0 -s /bin/dhcp-event -x hostname:"\$name" > /dev/null 2>&1 &
 echo "virtdeck lab guest \$name: shell on ttyS0 and tty1"
 ( while :; do setsid -c sh < /dev/ttyS0 > /dev/ttyS0 2>&1; done ) &
 while :; do setsid -c sh < /dev/tty1 > /dev/tty1 2>&1; done
@@ -412,13 +444,19 @@ EOF
 
 # linux_files: make $LINUX_DIR/vmlinuz and $LINUX_DIR/initrd.gz (cached)
 linux_files() {
-    local deb ird ver
+    local deb ird ver m have=1
     mkdir -p "$LINUX_DIR"
-    if [ ! -s "$LINUX_DIR/vmlinuz" ] || [ ! -s "$LINUX_DIR/modules/virtio_net.ko" ]; then
+    for m in $LINUX_MODULES; do [ -s "$LINUX_DIR/modules/$m.ko" ] || have=0; done
+    if [ ! -s "$LINUX_DIR/vmlinuz" ] || [ "$have" = 0 ]; then
         deb=$(ls "$LINUX_DIR"/linux-image-[0-9]*-amd64_*.deb 2> /dev/null | tail -n1 || true)
         if [ -z "$deb" ]; then
             ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-            [ -n "$ver" ] || die "apt-cache does not know linux-image-amd64 (apt-get update?)"
+            if [ -z "$ver" ]; then
+                say "apt-cache does not know linux-image-amd64: apt-get update"
+                apt-get update -q > "$LINUX_DIR/download.log" 2>&1 || true
+                ver=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+            fi
+            [ -n "$ver" ] || die "apt-cache does not know linux-image-amd64 (see $LINUX_DIR/download.log)"
             say "downloading $ver (about 70 MB, once)"
             (cd "$LINUX_DIR" && apt-get download "$ver" > "$LINUX_DIR/download.log" 2>&1) \
                 || { cat "$LINUX_DIR/download.log" >&2; die "apt-get download $ver failed"; }
@@ -427,7 +465,7 @@ linux_files() {
         say "extracting the kernel and virtio modules from ${deb##*/}"
         rm -rf "$LINUX_DIR/k" "$LINUX_DIR/modules"
         mkdir -p "$LINUX_DIR/k" "$LINUX_DIR/modules"
-        local pats=(--wildcards './boot/vmlinuz-*') m
+        local pats=(--wildcards './boot/vmlinuz-*')
         for m in $LINUX_MODULES; do pats+=("*/$m.ko"); done
         dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$LINUX_DIR/k" "${pats[@]}" \
             || die "cannot extract the kernel from $deb"
@@ -438,7 +476,23 @@ linux_files() {
         cp "$LINUX_DIR"/k/boot/vmlinuz-* "$LINUX_DIR/vmlinuz.tmp"
         mv -f "$LINUX_DIR/vmlinuz.tmp" "$LINUX_DIR/vmlinuz"
         rm -rf "$LINUX_DIR/k"
-        rm -f "$LINUX_DIR/initrd.gz"
+        rm -f "$LINUX_DIR/initrd.gz" "$LINUX_DIR/vmlinux"
+    fi
+    # The bzImage's own xz decompressor takes about 9 s under TCG: boot the
+    # uncompressed ELF instead (QEMU starts it at its PVH entry point).
+    if [ ! -s "$LINUX_DIR/vmlinux" ]; then
+        local off
+        off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$LINUX_DIR/vmlinuz" | awk -F: 'NR == 1 {print $1}')
+        # (xz stops after the stream: no pipe, whose writer would get SIGPIPE)
+        if [ -n "$off" ] && xz -dc --single-stream > "$LINUX_DIR/vmlinux.tmp" 2> /dev/null \
+            < <(tail -c +$((off + 1)) "$LINUX_DIR/vmlinuz" 2> /dev/null) &&
+            [ "$(LC_ALL=C readelf -n "$LINUX_DIR/vmlinux.tmp" 2> /dev/null | grep -c 'note type: (0x00000012)')" -gt 0 ]; then
+            mv -f "$LINUX_DIR/vmlinux.tmp" "$LINUX_DIR/vmlinux"
+        else
+            say "warning: no PVH vmlinux in $LINUX_DIR/vmlinuz: booting the bzImage (slower)"
+            rm -f "$LINUX_DIR/vmlinux.tmp"
+            cp "$LINUX_DIR/vmlinuz" "$LINUX_DIR/vmlinux"
+        fi
     fi
     # rebuilt when the init script changes
     if [ ! -s "$LINUX_DIR/initrd.gz" ] || ! linux_init | cmp -s - "$LINUX_DIR/init" \
@@ -482,15 +536,17 @@ linux_vm_xml() {
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>$2/lab-vmlinuz</kernel>
+    <kernel>$2/lab-vmlinux</kernel>
     <initrd>$2/lab-initrd.gz</initrd>
     <cmdline>console=tty1 console=ttyS0 quiet vd.name=$1</cmdline>
   </os>
   <features><acpi/></features>
   <devices>
+    <controller type='usb' model='none'/>
     <interface type='network'><source network='default'/><model type='virtio'/></interface>
     <serial type='pty'/><console type='pty'><target type='serial'/></console>
     <graphics type='vnc' autoport='yes' listen='127.0.0.1'/><video><model type='vga'/></video>
+    <memballoon model='none'/>
   </devices>
 </domain>
 EOF
@@ -498,14 +554,36 @@ EOF
 
 ensure_linux_vm() {
     linux_files
+    install_if_changed "$LINUX_DIR/vmlinux" "$LAB_IMAGES/lab-vmlinux"
+    # the compressed kernel too, for domains made by hand from LAB.md
     install_if_changed "$LINUX_DIR/vmlinuz" "$LAB_IMAGES/lab-vmlinuz"
     install_if_changed "$LINUX_DIR/initrd.gz" "$LAB_IMAGES/lab-initrd.gz"
-    if ! virsh_q dominfo "$LAB_LINUX_VM" > /dev/null 2>&1; then
-        say "defining domain $LAB_LINUX_VM"
-        linux_vm_xml "$LAB_LINUX_VM" "$LAB_IMAGES" > "$LAB/$LAB_LINUX_VM.xml"
-        virsh_q define "$LAB/$LAB_LINUX_VM.xml" > /dev/null
-        virsh_q pool-refresh default > /dev/null
+    linux_vm_xml "$LAB_LINUX_VM" "$LAB_IMAGES" > "$LAB/$LAB_LINUX_VM.xml.new"
+    define_if_changed virsh_q "$LAB_LINUX_VM" "$LAB/$LAB_LINUX_VM.xml"
+}
+
+# define_if_changed VIRSH NAME FILE: define NAME from FILE.new when it is not
+# defined or FILE (the XML it was last defined from) differs; a changed
+# domain is undefined first (when shut off) so that it gets the new XML whole.
+define_if_changed() {
+    local virsh=$1 name=$2 file=$3
+    if "$virsh" dominfo "$name" > /dev/null 2>&1; then
+        if cmp -s "$file.new" "$file"; then
+            rm -f "$file.new"
+            return 0
+        fi
+        if [ "$("$virsh" domstate "$name" 2> /dev/null | sed '/^$/d')" != "shut off" ]; then
+            say "warning: $name is running: its new definition waits for the next up"
+            rm -f "$file.new"
+            return 0
+        fi
+        say "redefining $name (lab.sh changed it)"
+        "$virsh" undefine "$name" > /dev/null
+    else
+        say "defining domain $name"
     fi
+    "$virsh" define "$file.new" > /dev/null
+    mv -f "$file.new" "$file"
 }
 
 # ---- LXC container ----------------------------------------------------------------
@@ -697,23 +775,24 @@ start_host2() {
 
 # ensure_host2: host 2 up with network, pool, ISO, kernel and its VMs
 ensure_host2() {
-    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys kh
+    local S=$H2_DIR img=/var/lib/libvirt/images t0=$SECONDS vm keys
     start_host2
     until h2_virsh version > /dev/null 2>&1; do
         [ $((SECONDS - t0)) -lt "$START_TIMEOUT" ] || die "host 2's libvirtd does not answer"
         h2_pid libvirtd > /dev/null || die "host 2's libvirtd died (see $S/log)"
         sleep 0.2
     done
-    # known_hosts: the same host keys as here, under the name 10.254.0.2
-    kh=$ROOT_HOME/.ssh/known_hosts
-    keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
-    [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
-    if [ "$(ssh-keygen -F "$H2_ADDR" -f "$kh" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)" != "$keys" ]; then
-        say "recording host keys of $H2_ADDR in $kh"
-        ssh-keygen -R "$H2_ADDR" -f "$kh" > /dev/null 2>&1 || true
-        rm -f "$kh.old"
-        printf '%s\n' "$keys" | sed "s/^/$H2_ADDR /" >> "$kh"
+    # known_hosts: the same host keys as host 1, under the name 10.254.0.2.
+    # The real check: libvirt over SSH, with no terminal and no way to prompt.
+    local out
+    if ! out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
+        keys=$(ssh-keyscan -T 5 "$H2_ADDR" 2> /dev/null | awk '!/^#/ && NF >= 3 {print $2, $3}' | sort)
+        [ -n "$keys" ] || die "host 2's sshd ($H2_ADDR:22) does not answer ssh-keyscan"
+        record_host_keys "$H2_ADDR" "$keys"
+        out=$(timeout 30 setsid -w virsh -q -c "$LAB_H2_URI" hostname < /dev/null 2>&1) ||
+            die "virsh -c $LAB_H2_URI hostname failed: $out"
     fi
+    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
     if ! h2_virsh net-info default > /dev/null 2>&1; then
         h2_virsh net-define /usr/share/libvirt/networks/default.xml > /dev/null
     fi
@@ -731,7 +810,7 @@ ensure_host2() {
     fi
     # its own copies of the ISO, kernel and initrd (paths as host 2 sees them)
     local changed=0 f
-    for f in "$LAB_ISO:lab.iso" "$LINUX_DIR/vmlinuz:lab-vmlinuz" "$LINUX_DIR/initrd.gz:lab-initrd.gz"; do
+    for f in "$LAB_ISO:lab.iso" "$LINUX_DIR/vmlinux:lab-vmlinux" "$LINUX_DIR/initrd.gz:lab-initrd.gz"; do
         cmp -s "${f%%:*}" "$S/lib/images/${f#*:}" && continue
         install_if_changed "${f%%:*}" "$S/lib/images/${f#*:}"
         changed=1
@@ -747,17 +826,85 @@ ensure_host2() {
             h2_virsh define "$S/$vm.xml" > /dev/null
         fi
     done
-    if ! h2_virsh dominfo "$LAB_H2_LINUX_VM" > /dev/null 2>&1; then
-        say "host 2: defining $LAB_H2_LINUX_VM"
-        linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml"
-        h2_virsh define "$S/$LAB_H2_LINUX_VM.xml" > /dev/null
+    linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml.new"
+    define_if_changed h2_virsh "$LAB_H2_LINUX_VM" "$S/$LAB_H2_LINUX_VM.xml"
+}
+
+# ---- delay proxy: a slow link in front of the lab sshd ------------------------------
+
+# tests/lab/delay-proxy.c, built here with cc into $LAB; listens on
+# 127.0.0.1:$LAB_DELAY_PORT, forwards to the lab sshd and delays every chunk
+# by MS milliseconds each way (`delay-up 75` = 150 ms round trip).
+LAB_DELAY_PORT=${LAB_DELAY_PORT:-2223}
+LAB_DELAY_URI=qemu+ssh://root@127.0.0.1:$LAB_DELAY_PORT/system
+DELAY_BIN=$LAB/delay-proxy
+# one proxy per port (LAB_DELAY_PORT=2224 lab.sh delay-up 10 runs a second one)
+DELAY_TAG=
+[ "$LAB_DELAY_PORT" = 2223 ] || DELAY_TAG=-$LAB_DELAY_PORT
+DELAY_PIDFILE=$LAB/delay-proxy$DELAY_TAG.pid
+DELAY_MSFILE=$LAB/delay-proxy$DELAY_TAG.ms
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+delay_pid() {
+    local pid
+    [ -r "$DELAY_PIDFILE" ] || return 1
+    pid=$(tr -dc '0-9' < "$DELAY_PIDFILE")
+    [ -n "$pid" ] || return 1
+    case $(proc_state "$pid") in ''|Z|X) return 1 ;; esac
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = delay-proxy ] || return 1
+    printf '%s\n' "$pid"
+}
+
+delay_down() {
+    local pid
+    pid=$(delay_pid) || { rm -f "$DELAY_PIDFILE"; return 0; }
+    say "stopping delay-proxy (PID $pid)"
+    kill -TERM "$pid" 2> /dev/null || true
+    wait_gone "$pid" delay-proxy
+    rm -f "$DELAY_PIDFILE" "$DELAY_MSFILE"
+}
+
+# delay_down_all: every proxy started by delay-up, whatever its port
+delay_down_all() {
+    local f rc=0
+    for f in "$LAB"/delay-proxy*.pid; do
+        [ -e "$f" ] || continue
+        DELAY_PIDFILE=$f DELAY_MSFILE=${f%.pid}.ms delay_down || rc=1
+    done
+    return $rc
+}
+
+delay_up() {
+    local ms=${1:-75} src=$LAB_DIR/delay-proxy.c keys i
+    case $ms in ''|*[!0-9]*) die "usage: $prog delay-up [MS] (delay each way, default 75)" ;; esac
+    pid_of sshd-lab > /dev/null || die "the lab sshd is not running: $prog up first"
+    if [ ! -x "$DELAY_BIN" ] || [ "$src" -nt "$DELAY_BIN" ]; then
+        say "building $DELAY_BIN"
+        mkdir -p "$LAB"
+        ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$DELAY_BIN.tmp" "$src" || die "cannot build $src"
+        mv -f "$DELAY_BIN.tmp" "$DELAY_BIN"
     fi
-    # the real check: libvirt over SSH, with no terminal and no way to prompt
-    local out
-    if ! out=$(timeout 30 setsid -w virsh -c "$LAB_H2_URI" hostname < /dev/null 2>&1); then
-        die "virsh -c $LAB_H2_URI hostname failed: $out"
+    if delay_pid > /dev/null && [ "$(cat "$DELAY_MSFILE" 2> /dev/null)" = "$ms" ]; then
+        return 0
     fi
-    [ "$out" = labhost2 ] || die "host 2 answers as '$out', expected labhost2"
+    delay_down
+    if [ -n "$(ss -Hltn "sport = :$LAB_DELAY_PORT" 2> /dev/null)" ]; then
+        die "port $LAB_DELAY_PORT is in use: $(ss -Hltnp "sport = :$LAB_DELAY_PORT" | tr -s ' ')"
+    fi
+    say "starting delay-proxy 127.0.0.1:$LAB_DELAY_PORT -> 127.0.0.1:$LAB_SSH_PORT, $ms ms each way"
+    setsid "$DELAY_BIN" "127.0.0.1:$LAB_DELAY_PORT" "127.0.0.1:$LAB_SSH_PORT" "$ms" \
+        < /dev/null >> "$LAB/delay-proxy$DELAY_TAG.log" 2>&1 8>&- 9>&- &
+    echo $! > "$DELAY_PIDFILE"
+    echo "$ms" > "$DELAY_MSFILE"
+    for i in $(seq 50); do
+        [ -n "$(ss -Hltn "sport = :$LAB_DELAY_PORT" 2> /dev/null)" ] && break
+        sleep 0.1
+    done
+    delay_pid > /dev/null || die "delay-proxy did not start (see $LAB/delay-proxy.log)"
+    # the lab sshd's keys, under the proxy's name
+    keys=$(keyscan) && [ -n "$keys" ] || die "the lab sshd does not answer ssh-keyscan"
+    record_host_keys "[127.0.0.1]:$LAB_DELAY_PORT" "$keys"
+    ssh_virsh_ok "$LAB_DELAY_URI" list || die "virsh -c $LAB_DELAY_URI list fails"
 }
 
 # ---- commands ------------------------------------------------------------------
@@ -842,7 +989,7 @@ cmd_down() {
             fi
             rm -rf "${LAB:?}/$LAB_LXC_CT" "$LAB/$LAB_LXC_CT.xml" "$LAB/lxc-ok"
             # the kernel download stays cached in $LAB/linux
-            rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
+            rm -f "$LAB_IMAGES/lab-vmlinuz" "$LAB_IMAGES/lab-vmlinux" "$LAB_IMAGES/lab-initrd.gz" "$LAB/$LAB_LINUX_VM.xml"
             virsh_q pool-refresh default > /dev/null 2>&1 || true
         fi
         # Destroying networks stops their dnsmasq, which outlives libvirtd.
@@ -855,6 +1002,7 @@ cmd_down() {
         left=$(timeout 30 virsh -q -c "$LAB_URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
         [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
     fi
+    delay_down_all || rc=1
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
@@ -904,6 +1052,12 @@ cmd_status() {
         printf '%-10s stopped\n' host2
         [ "${LAB_HOST2:-yes}" = no ] || ok=1
     fi
+    if p=$(delay_pid); then
+        printf '%-10s running, PID %s: 127.0.0.1:%s -> :%s, %s ms each way\n' delay "$p" \
+            "$LAB_DELAY_PORT" "$LAB_SSH_PORT" "$(cat "$DELAY_MSFILE" 2> /dev/null)"
+    else
+        printf '%-10s stopped (optional: %s delay-up [MS])\n' delay "$prog"
+    fi
     if [ -s "$LAB_ISO" ]; then printf '%-10s %s\n' iso "$LAB_ISO"; else printf '%-10s missing\n' iso; ok=1; fi
     return $ok
 }
@@ -913,7 +1067,7 @@ cmd_env() {
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
-    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM; do
+    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
     [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"
@@ -929,7 +1083,9 @@ case ${1-} in
     pid) [ $# -eq 2 ] || die "usage: $prog pid libvirtd|virtlogd|sshd-lab"; pid_of "$2" ;;
     up-host2) need_root; lock; ensure_host2; say "host 2 is up" ;;
     down-host2) need_root; lock; stop_host2 ;;
+    delay-up) shift; need_root; lock; delay_up "$@" ;;
+    delay-down) need_root; lock; delay_down ;;
     start-libvirtd) need_root; lock; start_libvirtd ;;
     stop-libvirtd) need_root; lock; stop_libvirtd ;;
-    *) echo "usage: $prog up | down [--purge] | status | env" >&2; exit 2 ;;
+    *) echo "usage: $prog up | down [--purge] | status | env | up-host2 | down-host2 | delay-up [MS] | delay-down" >&2; exit 2 ;;
 esac

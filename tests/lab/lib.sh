@@ -12,7 +12,9 @@
 #   lab_stop_libvirtd      stop libvirtd by PID and wait (for reconnect tests)
 #   lab_start_libvirtd     start it again the way `up` does and wait until it answers
 #   LAB LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_SSH_PORT LAB_IMAGES LAB_ISO LAB_VMS
-#   LAB_LIBSSH2_URI        see `tests/lab/lab.sh env`
+#   LAB_LIBSSH2_URI LAB_LINUX_VM LAB_LXC_CT LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM
+#   LAB_DELAY_URI LAB_DELAY_PORT
+#                          see `tests/lab/lab.sh env` and docs/lab.md
 # TAP (the automake TAP driver reads stdout):
 #   tap_plan N             "1..N" (or call tap_done at the end instead)
 #   tap_ok RC "desc"       "ok"/"not ok" by exit status RC; returns RC, so under

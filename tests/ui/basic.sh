@@ -167,7 +167,7 @@ check "URI preview from the parts" ui_wait_for "URI: qemu+ssh://root@server1/sys
 ui_keys Tab
 ui_type x
 check "a bad port is reported inline" ui_wait_for "port must be a number"
-ui_keys BSpace BTab BTab BTab BTab BTab
+ui_keys BSpace Tab Tab
 ui_type test:///default
 ui_keys Enter
 check "OK adds the connection" eval 'ui_wait_for "Added connection lab" && ui_wait_gone "Add connection"'

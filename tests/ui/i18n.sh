@@ -101,9 +101,9 @@ ui_wait_gone "Справка virtdeck"
 # ---- add-connection dialog ----------------------------------------------------
 ui_keys F2
 check "add-connection dialog title in Russian" ui_wait_for "Добавить подключение"
-check "dialog labels in Russian" eval 'ui_has "Драйвер" && ui_has "Транспорт" && ui_has "Пользователь" && ui_has "Узел" && ui_has "Порт" && ui_has "Путь"'
+check "dialog labels in Russian" eval 'ui_has "Драйвер" && ui_has "Транспорт" && ui_has "Пользователь" && ui_has "Узел" && ui_has "Порт" && ui_has "Группа"'
 check "dialog check box and buttons in Russian" eval 'ui_has "Подключаться при запуске" && ui_has "[ ОК ]" && ui_has "[ Отмена ]" && ui_has "локальный"'
-check "no English dialog labels" not_english 'sed -n "4,21p" | sed "s/^[^│|]*[│|]//"' Add connection Name Driver Transport User Host Port Path Cancel local
+check "no English dialog labels" not_english 'sed -n "4,21p" | sed "s/^[^│|]*[│|]//"' Add connection Name Driver Transport User Host Port Group Cancel local
 ui_keys Escape
 ui_wait_gone "Добавить подключение"
 
