@@ -613,7 +613,7 @@ cmd_console(struct ui_app *app, enum ui_cmd cmd)
         return UI_REDRAW;
     }
     ui_console_open(app, h->index, ((const struct vd_domain *)g_ptr_array_index(h->snap->domains, sel))->uuid,
-                    cmd == UI_CMD_SERIAL_CONSOLE ? "serial" : NULL, false);
+                    cmd == UI_CMD_SERIAL_CONSOLE ? "serial" : cmd == UI_CMD_VNC_CONSOLE ? "vnc" : NULL, false);
     return UI_REDRAW;
 }
 
@@ -689,6 +689,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_GRAPHS] = cmd_graphs,
     [UI_CMD_CONSOLE] = cmd_console,
     [UI_CMD_SERIAL_CONSOLE] = cmd_console,
+    [UI_CMD_VNC_CONSOLE] = cmd_console,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
     [UI_CMD_COLUMNS] = cmd_columns,

@@ -133,6 +133,7 @@ struct ui_console_backend {
 };
 
 extern const struct ui_console_backend ui_console_backend_serial;
+extern const struct ui_console_backend ui_console_backend_vnc;
 
 /* Open a console of the domain: kind "serial", "vnc" or NULL (auto). Sets
  * the status line on errors. Returns false when nothing was opened. */

@@ -59,6 +59,17 @@ help_lines(const struct ui_app *app)
     add_line(lines, -2, g_strdup(_("Shift+PgUp/PgDn")), _("Scroll back through a serial console's output"),
              VD_C_NORMAL);
     add_line(lines, -2, g_strdup(_("Other keys")), _("Go to the guest (Alt+key as ESC key)"), VD_C_NORMAL);
+    add_line(lines, -2, g_strdup_printf(_("%s then 2"), ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT)),
+             _("VNC: next render mode (text, half blocks, quadrants, ASCII)"), VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 3, 4")), _("VNC: fit to the pane or 1:1; pan the 1:1 view with the arrows"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 5")),
+             _("VNC: send Ctrl+Alt+Del/Backspace/F1-F12, PrintScreen, SysRq"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("… then 6")), _("VNC: type a line of text as keystrokes (a paste is typed too)"),
+             VD_C_NORMAL);
+    add_line(lines, -2, g_strdup(_("Mouse")), _("VNC: clicks, wheel and moves go to the guest"),
+             VD_C_NORMAL);
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL,
              _("Keys are set in the [keys] section of the configuration file, by name: force-off = F9 D"),

@@ -60,7 +60,8 @@ const char ui_default_keys[] =
     "columns = C\n"
     "undefine = U\n"
     "console = Enter\n"
-    "serial-console = t\n";
+    "serial-console = t\n"
+    "vnc-console = V\n";
 
 static const char *const group_labels[UI_GROUP_LAST] = {
     [UI_GROUP_MOVE] = N_("Moving around"),

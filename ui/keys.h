@@ -44,6 +44,7 @@ enum ui_group {
     _(AUTOSTART_TOGGLE, "autostart-toggle", N_("Toggle autostart"),                 UI_GROUP_DOMAIN) \
     _(CONSOLE,        "console",        N_("Open the domain's console (in the host tree: focus the domain list)"), UI_GROUP_DOMAIN) \
     _(SERIAL_CONSOLE, "serial-console", N_("Open the domain's serial (text) console"), UI_GROUP_DOMAIN) \
+    _(VNC_CONSOLE,    "vnc-console",    N_("Open the domain's VNC (graphical) console"), UI_GROUP_DOMAIN) \
     _(MIGRATE,        "migrate",        N_("Migrate the domain to another connected host (again: downtime, bandwidth)"), UI_GROUP_DOMAIN) \
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(PRUNE_HISTORY,  "prune-history",  N_("Delete the history of vanished domains"), UI_GROUP_HOST) \

@@ -26,6 +26,7 @@
 #define ALT_WAIT_MS 15
 
 static const struct ui_console_backend *const backends[] = {
+    &ui_console_backend_vnc,    /* auto: VNC when the domain has a VNC display */
     &ui_console_backend_serial,
 };
 

@@ -137,6 +137,44 @@ test_add_conn(void)
 }
 
 static void
+test_set_remove_conn(void)
+{
+    g_autofree char *p = write_tmp("[connection:a]\nuri=test:///default\nautoconnect=true\ngroup=lab\n");
+    g_autoptr(GError) err = NULL;
+    struct vd_config *c = vd_config_load(p, NULL);
+    struct vd_config *r;
+    const struct vd_saved_conn *sc;
+
+    sc = vd_config_find_conn(c, "a");
+    g_assert_nonnull(sc);
+    g_assert_cmpstr(sc->group, ==, "lab");
+    /* rename and regroup */
+    g_assert_true(vd_config_set_conn(c, "a", "b", "qemu:///system", false, "rack1", &err));
+    g_assert_no_error(err);
+    g_assert_null(vd_config_find_conn(c, "a"));
+    /* a second one cannot take the same name */
+    g_assert_false(vd_config_set_conn(c, NULL, "b", "test:///default", true, NULL, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_assert_true(vd_config_set_conn(c, NULL, "c", "test:///default", true, "", &err));
+    r = vd_config_load(p, NULL);
+    g_assert_cmpuint(r->conns->len, ==, 2);
+    sc = vd_config_find_conn(r, "b");
+    g_assert_cmpstr(sc->uri, ==, "qemu:///system");
+    g_assert_cmpstr(sc->group, ==, "rack1");
+    g_assert_false(sc->autoconnect);
+    g_assert_null(vd_config_find_conn(r, "c")->group);
+    vd_config_free(r);
+    g_assert_true(vd_config_remove_conn(c, "b", &err));
+    r = vd_config_load(p, NULL);
+    g_assert_cmpuint(r->conns->len, ==, 1);
+    g_assert_null(vd_config_find_conn(r, "b"));
+    vd_config_free(r);
+    vd_config_free(c);
+    g_unlink(p);
+}
+
+static void
 test_console_keys(void)
 {
     g_autofree char *p = write_tmp("[console]\nescape-key = C-a\nmenu-key=C-_\n");
@@ -185,44 +223,6 @@ test_console_keys(void)
     g_unlink(p2);
 }
 
-static void
-test_set_remove_conn(void)
-{
-    g_autofree char *p = write_tmp("[connection:a]\nuri=test:///default\nautoconnect=true\ngroup=lab\n");
-    g_autoptr(GError) err = NULL;
-    struct vd_config *c = vd_config_load(p, NULL);
-    struct vd_config *r;
-    const struct vd_saved_conn *sc;
-
-    sc = vd_config_find_conn(c, "a");
-    g_assert_nonnull(sc);
-    g_assert_cmpstr(sc->group, ==, "lab");
-    /* rename and regroup */
-    g_assert_true(vd_config_set_conn(c, "a", "b", "qemu:///system", false, "rack1", &err));
-    g_assert_no_error(err);
-    g_assert_null(vd_config_find_conn(c, "a"));
-    /* a second one cannot take the same name */
-    g_assert_false(vd_config_set_conn(c, NULL, "b", "test:///default", true, NULL, &err));
-    g_assert_nonnull(err);
-    g_clear_error(&err);
-    g_assert_true(vd_config_set_conn(c, NULL, "c", "test:///default", true, "", &err));
-    r = vd_config_load(p, NULL);
-    g_assert_cmpuint(r->conns->len, ==, 2);
-    sc = vd_config_find_conn(r, "b");
-    g_assert_cmpstr(sc->uri, ==, "qemu:///system");
-    g_assert_cmpstr(sc->group, ==, "rack1");
-    g_assert_false(sc->autoconnect);
-    g_assert_null(vd_config_find_conn(r, "c")->group);
-    vd_config_free(r);
-    g_assert_true(vd_config_remove_conn(c, "b", &err));
-    r = vd_config_load(p, NULL);
-    g_assert_cmpuint(r->conns->len, ==, 1);
-    g_assert_null(vd_config_find_conn(r, "b"));
-    vd_config_free(r);
-    vd_config_free(c);
-    g_unlink(p);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -231,7 +231,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/good", test_good);
     g_test_add_func("/config/bad-lines", test_bad_lines);
     g_test_add_func("/config/add-conn", test_add_conn);
-    g_test_add_func("/config/console-keys", test_console_keys);
     g_test_add_func("/config/set-remove-conn", test_set_remove_conn);
+    g_test_add_func("/config/console-keys", test_console_keys);
     return g_test_run();
 }
