@@ -57,8 +57,9 @@ refresh = 3600'
 vd_start 120 36 -c "$U"
 vd_check "$VM is listed paused" vd_wait_row "$VM" paused
 vd_filter "$VM"
-vd_keys l Enter
-vd_check "Enter opens the console: 'vds1 on ... · serial · connected' and the escape hint" \
+# (Enter would open the VNC console: vds1 has VNC graphics)
+vd_keys l t
+vd_check "t opens the serial console: 'vds1 on ... · serial · connected' and the escape hint" \
     eval 'vd_wait_for "serial · connected" && vd_has "Ctrl+] leaves"'
 lab_virsh "$U" resume "$VM" > /dev/null
 vd_check "the capture shows the GRUB menu as text" \
