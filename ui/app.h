@@ -175,6 +175,12 @@ unsigned ui_graph_key(struct ui_app *app, ui_key k);
 void ui_help_draw(const struct ui_app *app);
 unsigned ui_help_key(struct ui_app *app, ui_key k);
 
+/* view-networks.c */
+void ui_networks_open(struct ui_app *app);
+bool ui_networks_open_p(const struct ui_app *app);
+/* (keys, text) pairs of the networks screen for the help overlay; g_strfreev */
+char **ui_networks_keys(const struct ui_app *app);
+
 /* dialog-connect.c: the host form (add, or edit the saved connection
  * named edit_name); done runs after it was saved (may be NULL). */
 void ui_connect_dialog_open(struct ui_app *app);

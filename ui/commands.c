@@ -587,6 +587,13 @@ cmd_top(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_networks(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_networks_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_graphs(struct ui_app *app, enum ui_cmd cmd)
 {
     if (!ui_app_host(app))
@@ -692,6 +699,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_VNC_CONSOLE] = cmd_console,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
+    [UI_CMD_NETWORKS] = cmd_networks,
     [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,
     [UI_CMD_REDRAW] = cmd_redraw,

@@ -59,6 +59,7 @@ const char ui_default_keys[] =
     "top = T\n"
     "columns = C\n"
     "undefine = U\n"
+    "networks = w\n"
     "console = Enter\n"
     "serial-console = t\n"
     "vnc-console = V\n";

@@ -49,6 +49,7 @@ enum ui_group {
     _(GRAPHS,         "graphs",         N_("History graphs of the domain (or host)"), UI_GROUP_DOMAIN) \
     _(PRUNE_HISTORY,  "prune-history",  N_("Delete the history of vanished domains"), UI_GROUP_HOST) \
     _(TOP,            "top",            N_("Top: running domains of all hosts by CPU"), UI_GROUP_HOST) \
+    _(NETWORKS,       "networks",       N_("Virtual networks of the host: DHCP leases, static hosts"), UI_GROUP_HOST) \
     _(NEXT_HOST,      "next-host",      N_("Next host"),                            UI_GROUP_HOST) \
     _(PREV_HOST,      "prev-host",      N_("Previous host"),                        UI_GROUP_HOST) \
     _(HOST_1,         "host-1",         N_("Go to host 1"),                         UI_GROUP_HOST) \
