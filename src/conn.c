@@ -14,6 +14,7 @@
 #include "conn.h"
 #include "conn-task.h"
 #include "i18n.h"
+#include "net-addr.h"
 #include "rrd-store.h"
 #include "stats.h"
 #include "util.h"
@@ -103,6 +104,8 @@ struct vd_conn {
     struct vd_host_snap *work;   /* snapshot being built */
     guint n_fresh;               /* doms[0..n_fresh) are new; the rest are shared
                                     with the last snapshot and must not change */
+    struct vd_addr_cache *addrs; /* guests' IP addresses (net-addr.h), worker only */
+    guint rpc_addrs;             /* calls of the last address refresh */
 };
 
 static void task_free(struct vd_task *t);
@@ -143,6 +146,7 @@ conn_unref(struct vd_conn *c)
         g_hash_table_unref(c->next);
     if (c->test_types)
         g_hash_table_unref(c->test_types);
+    vd_addr_cache_free(c->addrs);
     g_mutex_clear(&c->lock);
     if (c->ui_ctx)
         g_main_context_unref(c->ui_ctx);
@@ -284,7 +288,8 @@ domain_same(const struct vd_domain *a, const struct vd_domain *b)
            a->max_vcpus == b->max_vcpus && a->mem_kib == b->mem_kib &&
            a->max_mem_kib == b->max_mem_kib && a->autostart == b->autostart &&
            a->persistent == b->persistent && a->managed_save == b->managed_save &&
-           a->container == b->container && rates_same(&a->rates, &b->rates);
+           a->container == b->container && rates_same(&a->rates, &b->rates) &&
+           vd_addr_same(a->addrs, b->addrs);
 }
 
 /* Whether a refresh changed anything shown: free memory within 1 % counts
@@ -905,6 +910,14 @@ do_refresh_full(struct vd_conn *c, bool full)
         return false;
     }
     node_job_finish(&nj, &hk);
+    /* guests' addresses: their own calls, not the tick's (net-addr.h) */
+    if (!c->addrs)
+        c->addrs = vd_addr_cache_new();
+    if (vd_addr_due(c->addrs, doms, full, vd_now_ms())) {
+        c->rpc_addrs = vd_addr_refresh(c->addrs, c->vc, doms, vd_now_ms());
+        c->rpc_total += c->rpc_addrs;
+    }
+    vd_addr_apply(c->addrs, doms, c->n_fresh);
     busy_end(c);
 
     s = copy_host_fields(c);
@@ -937,6 +950,7 @@ do_refresh_full(struct vd_conn *c, bool full)
     s->state = VD_HOST_CONNECTED;
     g_clear_pointer(&s->error, g_free);
     s->rpc_last_refresh = c->rpc;
+    s->rpc_last_addresses = c->rpc_addrs;
     s->last_refresh_full = full;
     s->refresh_us = (guint64)(g_get_monotonic_time() - t_start);
     s->history_error = g_strdup(c->history_error);

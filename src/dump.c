@@ -4,6 +4,7 @@
 
 #include "dump.h"
 #include "i18n.h"
+#include "network.h"
 #include "storage.h"
 #include "util.h"
 
@@ -19,15 +20,76 @@ vd_dump_host(FILE *out, const struct vd_host_snap *s, bool with_stats)
             s->driver ? s->driver : "-", s->cpus, s->mem_kib, *lib ? lib : "-");
     for (guint i = 0; i < s->domains->len; i++) {
         const struct vd_domain *d = s->domains->pdata[i];
+        g_autofree char *addrs = d->addrs ? g_strjoinv(",", d->addrs) : NULL;
         fprintf(out, "domain\t%s\t%s\t%s\t%s\tvcpus=%u\tmemory_kib=%llu\tmax_memory_kib=%llu\t"
-                     "autostart=%s\tpersistent=%s\ttype=%s\n",
+                     "autostart=%s\tpersistent=%s\ttype=%s\taddresses=%s\n",
                 s->uri, d->name, d->uuid, vd_dom_state_id(d->state), d->vcpus, d->mem_kib,
                 d->max_mem_kib, d->autostart ? "yes" : "no", d->persistent ? "yes" : "no",
-                d->container ? "container" : "vm");
+                d->container ? "container" : "vm", addrs && *addrs ? addrs : "-");
     }
     if (with_stats)
-        fprintf(out, "stats\t%s\tdomains=%u\trpc_last_refresh=%u\trpc_total=%" G_GUINT64_FORMAT "\n",
-                s->uri, s->domains->len, s->rpc_last_refresh, s->rpc_total);
+        fprintf(out, "stats\t%s\tdomains=%u\trpc_last_refresh=%u\trpc_total=%" G_GUINT64_FORMAT
+                     "\trpc_addresses=%u\n",
+                s->uri, s->domains->len, s->rpc_last_refresh, s->rpc_total, s->rpc_last_addresses);
+}
+
+static const char *
+or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+static void
+dump_subnet(GString *l, const char *key, const struct vd_net_subnet *v)
+{
+    g_autofree char *cidr = vd_net_subnet_cidr(v);
+
+    g_string_append_printf(l, "\t%s=%s", key, or_dash(cidr));
+    if (v->dhcp_start && v->dhcp_end)
+        g_string_append_printf(l, "\t%s_dhcp=%s-%s", key, v->dhcp_start, v->dhcp_end);
+    else
+        g_string_append_printf(l, "\t%s_dhcp=-", key);
+}
+
+bool
+vd_dump_networks(FILE *out, const char *uri, bool with_stats)
+{
+    g_autofree char *err = NULL;
+    g_autoptr(vd_net_list) l = vd_network_fetch_uri(uri, &err);
+
+    if (!l) {
+        fprintf(stderr, _("virtdeck: cannot list the networks of %1$s: %2$s\n"), uri, err ? err : "");
+        return false;
+    }
+    for (guint i = 0; i < l->networks->len; i++) {
+        const struct vd_network *n = l->networks->pdata[i];
+        const struct vd_net_def *d = n->def;
+        g_autoptr(GString) line = g_string_new(NULL);
+
+        g_string_append_printf(line, "network\t%s\t%s\t%s\t%s\tautostart=%s\tpersistent=%s\tbridge=%s",
+                               uri, n->name, n->active ? "active" : "inactive",
+                               d ? vd_net_forward_id(d->forward) : "-", n->autostart ? "yes" : "no",
+                               n->persistent ? "yes" : "no", d ? or_dash(d->bridge) : "-");
+        if (d) {
+            dump_subnet(line, "ipv4", &d->v4);
+            dump_subnet(line, "ipv6", &d->v6);
+        }
+        g_string_append_printf(line, "\tdomain=%s\tleases=%u", d ? or_dash(d->domain) : "-", n->n_leases);
+        fprintf(out, "%s\n", line->str);
+        for (guint j = 0; d && j < d->v4.hosts->len; j++) {
+            const struct vd_net_host *h = d->v4.hosts->pdata[j];
+            fprintf(out, "dhcp-host\t%s\t%s\t%s\t%s\t%s\n", uri, n->name, or_dash(h->mac), or_dash(h->ip),
+                    or_dash(h->name));
+        }
+    }
+    for (guint i = 0; i < l->leases->len; i++) {
+        const struct vd_net_lease *e = l->leases->pdata[i];
+        fprintf(out, "lease\t%s\t%s\t%s\t%s/%u\t%s\texpiry=%" G_GINT64_FORMAT "\n", uri, e->network,
+                or_dash(e->mac), e->ip, e->prefix, or_dash(e->hostname), e->expiry);
+    }
+    if (with_stats)
+        fprintf(out, "network-stats\t%s\tnetworks=%u\trpc=%u\n", uri, l->networks->len, l->rpc);
+    return true;
 }
 
 /* Pools and their volumes, on a connection of its own (see

@@ -67,6 +67,7 @@ vd_domain_copy(const struct vd_domain *d)
     struct vd_domain *c = (g_atomic_rc_box_dup)(sizeof *d, d);
     c->name = g_strdup(d->name);
     c->collate_key = g_strdup(d->collate_key);
+    c->addrs = g_strdupv(d->addrs);
     return c;
 }
 
@@ -82,6 +83,7 @@ domain_clear(gpointer p)
     struct vd_domain *d = p;
     g_free(d->name);
     g_free(d->collate_key);
+    g_strfreev(d->addrs);
 }
 
 void

@@ -48,6 +48,7 @@ struct vd_domain {
     bool managed_save;        /* has a managed save image */
     bool container;           /* LXC (or other container driver) */
     struct vd_dom_rates rates;  /* from the last two samples; NAN unknown */
+    char **addrs;             /* running: IP addresses (sanitized, IPv4 first), NULL-terminated; NULL none known */
 };
 
 struct vd_host_snap {
@@ -68,6 +69,7 @@ struct vd_host_snap {
     bool last_refresh_full;   /* it was a full refresh (lists too), not a stats tick */
     guint64 refresh_us;       /* how long the last refresh took (calls and rates) */
     guint64 rpc_total;        /* RPC calls since start */
+    guint rpc_last_addresses; /* calls of the last guest address refresh (src/net-addr.h) */
 };
 
 const char *vd_dom_state_name(enum vd_dom_state s);     /* translated */

@@ -17,7 +17,9 @@
 #include "conn-task.h"
 #include "storage.h"
 
-#define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: measured faster than 4 MiB */
+#ifndef STREAM_BUF
+#define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: as fast as virsh (256 KiB), 4 MiB measured slower */
+#endif
 #define USERS_MAX_AGE_US (10 * G_USEC_PER_SEC)
 
 /* ---- snapshots ---------------------------------------------------------- */
@@ -264,14 +266,25 @@ static GHashTable *
 users_compute(virConnectPtr vc, guint *calls)
 {
     GHashTable *h = users_new();
-    virDomainPtr *doms = NULL;
+    virDomainPtr *doms = NULL, *act = NULL;
     int n = virConnectListAllDomains(vc, &doms, 0);
-    (*calls)++;
+    int n_act = virConnectListAllDomains(vc, &act, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    (*calls) += 2;
+    /* running ones by UUID (a local call): no IsActive per domain */
+    GHashTable *running = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (int i = 0; i < n_act; i++) {
+        char u[VIR_UUID_STRING_BUFLEN];
+        if (virDomainGetUUIDString(act[i], u) == 0)
+            g_hash_table_add(running, g_strdup(u));
+        virDomainFree(act[i]);
+    }
+    free(act);
     for (int i = 0; i < n; i++) {
-        int active = virDomainIsActive(doms[i]);
+        char u[VIR_UUID_STRING_BUFLEN];
+        int active = virDomainGetUUIDString(doms[i], u) == 0 && g_hash_table_contains(running, u);
         char *xml = virDomainGetXMLDesc(doms[i], 0);
         struct xdoc d;
-        (*calls) += 2;
+        (*calls)++;
         if (xdoc_open(&d, xml)) {
             const char *name = virDomainGetName(doms[i]);
             d.ctx->node = xmlDocGetRootElement(d.doc);
@@ -300,6 +313,7 @@ users_compute(virConnectPtr vc, guint *calls)
         virDomainFree(doms[i]);
     }
     free(doms);
+    g_hash_table_unref(running);
     return h;
 }
 

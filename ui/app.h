@@ -156,8 +156,6 @@ void ui_app_handle_flags(struct ui_app *app, unsigned flags);
 /* commands.c */
 unsigned ui_app_command(struct ui_app *app, int binding);
 unsigned ui_app_filter_key(struct ui_app *app, ui_key k);
-/* The one yes/no question (Yes = 1, No = 2, No by default; y/n and д/н). */
-struct ui_dialog *ui_app_yes_no_dialog(const char *title, const char *text);
 
 /* view-storage.c: pools and volumes of the selected host (a screen) */
 void ui_storage_open(struct ui_app *app);
@@ -186,6 +184,12 @@ unsigned ui_graph_key(struct ui_app *app, ui_key k);
 /* help.c */
 void ui_help_draw(const struct ui_app *app);
 unsigned ui_help_key(struct ui_app *app, ui_key k);
+
+/* view-networks.c */
+void ui_networks_open(struct ui_app *app);
+bool ui_networks_open_p(const struct ui_app *app);
+/* (keys, text) pairs of the networks screen for the help overlay; g_strfreev */
+char **ui_networks_keys(const struct ui_app *app);
 
 /* dialog-connect.c: the host form (add, or edit the saved connection
  * named edit_name); done runs after it was saved (may be NULL). */

@@ -250,12 +250,6 @@ ui_yes_no_dialog(const char *title, const char *text)
     return yes_no_dialog(title, text);
 }
 
-struct ui_dialog *
-ui_app_yes_no_dialog(const char *title, const char *text)
-{
-    return yes_no_dialog(title, text);
-}
-
 static void
 confirm(struct ui_app *app, struct plan *p, const char *skipped)
 {
@@ -594,6 +588,13 @@ cmd_top(struct ui_app *app, enum ui_cmd cmd)
 }
 
 static unsigned
+cmd_networks(struct ui_app *app, enum ui_cmd cmd)
+{
+    ui_networks_open(app);
+    return UI_REDRAW;
+}
+
+static unsigned
 cmd_storage(struct ui_app *app, enum ui_cmd cmd)
 {
     if (!ui_app_host(app))
@@ -729,6 +730,7 @@ static const ui_cmd_fn handlers[UI_CMD_LAST] = {
     [UI_CMD_VNC_CONSOLE] = cmd_console,
     [UI_CMD_PRUNE_HISTORY] = cmd_prune_history,
     [UI_CMD_TOP] = cmd_top,
+    [UI_CMD_NETWORKS] = cmd_networks,
     [UI_CMD_STORAGE] = cmd_storage,
     [UI_CMD_COLUMNS] = cmd_columns,
     [UI_CMD_SHOW_MESSAGE] = cmd_show_message,

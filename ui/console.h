@@ -32,8 +32,16 @@
  *     domain's host went away, program exit): close connections there.
  *     `con` is invalid after that: never touch it from late callbacks.
  *
- * Coordinates given to draw/mouse are absolute terminal cells; draw fills
- * exactly the rectangle y, x, h, w (curses calls on stdscr, no refresh). */
+ * Coordinates given to draw are absolute terminal cells; draw fills exactly
+ * the rectangle y, x, h, w (curses calls on stdscr, no refresh). The frame
+ * calls ops->resize from its draw whenever the guest area's size changed
+ * (also before the first OPEN); ops->draw runs only once the console has
+ * been OPEN (after CLOSED/FAILED the last picture stays, with the message
+ * in the status line). Full screen: the guest area is the terminal minus
+ * the title and status lines. Pasted text: the frame switches the terminal
+ * to bracketed paste while a console is open. Colours: ui_console_color_pair().
+ * Menu: ops->menu items appear between the frame's "Full screen" and
+ * "Send Ctrl+] to the guest" entries, chosen by digit. */
 #pragma once
 
 #include <glib.h>
@@ -49,7 +57,9 @@
  * ESC + key within a short time = UI_KEY_MOD_ALT | key; curses' extended
  * names (kUP5 = Ctrl+Up, kRIT3 = Alt+Right, kLFT2 = Shift+Left, KEY_SR...)
  * become the base key plus modifiers; KEY_SPREVIOUS/KEY_SNEXT become
- * UI_KEY_MOD_SHIFT | KEY_PPAGE / KEY_NPAGE; Enter is '\n', Tab '\t', Esc 27.
+ * UI_KEY_MOD_SHIFT | KEY_PPAGE / KEY_NPAGE; terminfo's F13-F63 become
+ * F1-F12 with Shift / Ctrl / Ctrl+Shift / Alt / Alt+Shift (xterm's order);
+ * Enter is '\n', Tab '\t', Esc 27.
  * Ctrl+letter stays the control character (1..26) without MOD_CTRL. */
 #define UI_KEY_MOD_SHIFT (1 << 24)
 #define UI_KEY_MOD_ALT   (1 << 25)

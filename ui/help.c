@@ -65,6 +65,13 @@ help_lines(const struct ui_app *app)
             add_line(lines, b, ui_keymap_keys_text(app->keymap, b), ui_binding_help(b), VD_C_NORMAL);
         }
     }
+    if (ui_networks_open_p(app)) {
+        g_auto(GStrv) keys = ui_networks_keys(app);
+        add_line(lines, -1, NULL, "", VD_C_NORMAL);
+        add_line(lines, -1, NULL, _("Networks screen"), VD_C_HELP_GROUP);
+        for (guint i = 0; keys[i] && keys[i + 1]; i += 2)
+            add_line(lines, -2, g_strdup(keys[i]), g_intern_string(keys[i + 1]), VD_C_NORMAL);
+    }
     /* the console screen's own keys ([console] in the configuration) */
     add_line(lines, -1, NULL, "", VD_C_NORMAL);
     add_line(lines, -1, NULL, _("In a console"), VD_C_HELP_GROUP);

@@ -63,6 +63,7 @@ const char ui_default_keys[] =
     "new-vm = n\n"
     "new-container = N\n"
     "clone = y\n"
+    "networks = w\n"
     "console = Enter\n"
     "serial-console = t\n"
     "vnc-console = V\n";

@@ -52,6 +52,7 @@ enum ui_group {
     _(NEW_CONTAINER,  "new-container",  N_("New container (wizard) on an lxc:// host"), UI_GROUP_HOST) \
     _(PRUNE_HISTORY,  "prune-history",  N_("Delete the history of vanished domains"), UI_GROUP_HOST) \
     _(TOP,            "top",            N_("Top: running domains of all hosts by CPU"), UI_GROUP_HOST) \
+    _(NETWORKS,       "networks",       N_("Virtual networks of the host: DHCP leases, static hosts"), UI_GROUP_HOST) \
     _(STORAGE,        "storage",        N_("Storage pools and volumes of the host"), UI_GROUP_HOST) \
     _(NEXT_HOST,      "next-host",      N_("Next host"),                            UI_GROUP_HOST) \
     _(PREV_HOST,      "prev-host",      N_("Previous host"),                        UI_GROUP_HOST) \

@@ -169,6 +169,8 @@ run_dump(GPtrArray *uris, bool stats)
         }
         vd_dump_host(stdout, s, stats);
         vd_host_snap_unref(s);
+        if (!vd_dump_networks(stdout, uri, stats))
+            rc = 1;
         if (!vd_dump_storage(stdout, uri, stats))
             rc = 1;
     }

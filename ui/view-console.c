@@ -213,6 +213,16 @@ ui_console_decode_key(ui_key k)
     case KEY_SIC: return UI_KEY_FN | UI_KEY_MOD_SHIFT | KEY_IC;
     default: break;
     }
+    /* terminfo's F13-F24 are Shift+F1-F12, F25-F36 Ctrl, F37-F48
+     * Ctrl+Shift, F49-F60 Alt, F61-F63 Alt+Shift (xterm) */
+    if (code > KEY_F(12) && code <= KEY_F(63)) {
+        static const int mods[] = {
+            UI_KEY_MOD_SHIFT, UI_KEY_MOD_CTRL, UI_KEY_MOD_CTRL | UI_KEY_MOD_SHIFT,
+            UI_KEY_MOD_ALT, UI_KEY_MOD_ALT | UI_KEY_MOD_SHIFT,
+        };
+        int n = code - KEY_F0 - 13;
+        return UI_KEY_FN | KEY_F(n % 12 + 1) | mods[n / 12];
+    }
     if (code <= KEY_MAX || !(name = keyname(code)) || name[0] != 'k')
         return k;
     /* xterm's modified keys: kUP5 = Ctrl+Up; the digit is 1 + mods
@@ -290,7 +300,7 @@ leave(struct ui_console *con, int exit_code, const char *message)
     }
 }
 
-enum { TAKE_YES = 1, TAKE_NO = 2 };
+enum { TAKE_YES = UI_CONFIRM_YES };
 
 static bool
 take_over_done(struct ui_dialog *d, int result, gpointer user)
@@ -381,6 +391,16 @@ state_text(enum ui_console_state st)
     return "";
 }
 
+/* the separators of the title line as ASCII */
+static void
+ascii_dots(char **s)
+{
+    g_auto(GStrv) parts = g_strsplit(*s, "·", -1);
+
+    g_free(*s);
+    *s = g_strjoinv("|", parts);
+}
+
 static void
 draw_top(const struct ui_console *con, int y, int x, int w)
 {
@@ -394,8 +414,14 @@ draw_top(const struct ui_console *con, int y, int x, int w)
                                             state_text(con->state));
     /* TRANSLATORS: console hint: the escape key, the menu key */
     g_autofree char *right = g_strdup_printf(_("%1$s leaves · %2$s menu "), esc, menu);
-    int rw = ui_text_width(right);
+    int rw;
     attr_t a = vd_attr(VD_C_TITLE);
+
+    if (ui_draw_is_ascii()) {
+        ascii_dots(&left);
+        ascii_dots(&right);
+    }
+    rw = ui_text_width(right);
 
     ui_draw_fill(y, x, w, a);
     if (rw + 10 < w) {

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -12,7 +13,7 @@
 
 enum {
     COL_NAME, COL_STATE, COL_CPU, COL_TYPE, COL_VCPUS, COL_MEMORY, COL_USED, COL_DISK, COL_NET,
-    COL_AUTOSTART, COL_PERSISTENT, COL_ID, COL_UUID, COL_LAST
+    COL_AUTOSTART, COL_PERSISTENT, COL_ID, COL_UUID, COL_IP, COL_LAST
 };
 
 /* title, short title, min width, preferred width, flex, priority (hidden first: highest), align, sortable */
@@ -37,12 +38,14 @@ static struct ui_list_col dom_cols[COL_LAST] = {
     [COL_PERSISTENT] = { N_("Persistent"), N_("Pers"), 4, 0, 0, 10, UI_ALIGN_LEFT, true },
     [COL_ID] = { N_("ID"), NULL, 4, 0, 0, 11, UI_ALIGN_RIGHT, true },
     [COL_UUID] = { N_("UUID"), NULL, 9, 36, 0, 12, UI_ALIGN_LEFT, true },
+    /* TRANSLATORS: column header: the guest's IP address(es) */
+    [COL_IP] = { N_("IP address"), N_("IP"), 15, 15, 0, 13, UI_ALIGN_LEFT, true },
 };
 
 /* Stable names for [view] hidden-columns in the configuration. */
 static const char *const col_ids[COL_LAST] = {
     "name", "state", "cpu", "type", "vcpus", "memory", "used", "disk", "net",
-    "autostart", "persistent", "id", "uuid",
+    "autostart", "persistent", "id", "uuid", "ip",
 };
 static bool col_hidden[COL_LAST];
 
@@ -179,6 +182,25 @@ ui_compare_rates(const struct vd_dom_rates *a, const struct vd_dom_rates *b, enu
     return 0;
 }
 
+/* By the first address, numerically for IPv4; domains without one last. */
+int
+ui_compare_addrs(const struct vd_domain *a, const struct vd_domain *b)
+{
+    const char *x = a->addrs ? a->addrs[0] : NULL, *y = b->addrs ? b->addrs[0] : NULL;
+    unsigned p[4] = { 0 }, q[4] = { 0 };
+
+    if (!x || !y)
+        return CMP(!x, !y);
+    if (sscanf(x, "%u.%u.%u.%u", &p[0], &p[1], &p[2], &p[3]) == 4 &&
+        sscanf(y, "%u.%u.%u.%u", &q[0], &q[1], &q[2], &q[3]) == 4) {
+        for (int i = 0; i < 4; i++)
+            if (p[i] != q[i])
+                return CMP(p[i], q[i]);
+        return 0;
+    }
+    return strcmp(x, y);
+}
+
 static const char *
 yes_no(bool b)
 {
@@ -209,6 +231,7 @@ dom_cell(const void *data, guint row, int col)
     case COL_PERSISTENT: return g_strdup(yes_no(d->persistent));
     case COL_ID: return d->id >= 0 ? g_strdup_printf("%d", d->id) : g_strdup("-");
     case COL_UUID: return g_strdup(d->uuid);
+    case COL_IP: return d->addrs && d->addrs[0] ? g_strjoinv(" ", d->addrs) : g_strdup("-");
     }
     return g_strdup("");
 }
@@ -274,6 +297,7 @@ dom_compare(const void *data, guint ra, guint rb, int col)
     case COL_PERSISTENT: return CMP(b->persistent, a->persistent);
     case COL_ID: return CMP((unsigned)a->id, (unsigned)b->id);
     case COL_UUID: return strcmp(a->uuid, b->uuid);
+    case COL_IP: return ui_compare_addrs(a, b);
     }
     return 0;
 }

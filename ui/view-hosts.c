@@ -179,6 +179,27 @@ draw_info_line(int *y, int end, int x, int w, const char *text, enum vd_color sl
     (*y)++;
 }
 
+/* The selected domain's IP addresses, when it has any. */
+static void
+draw_domain_addrs(const struct ui_app *app, const struct ui_host *h, int *y, int end, int x, int w)
+{
+    const struct vd_domain *d = NULL;
+    g_autofree char *list = NULL, *line = NULL;
+    int sel;
+
+    if (app->focus == UI_FOCUS_DOMAINS && app->doms_host == (int)app->cur &&
+        (sel = ui_list_selected(&app->doms)) >= 0 && (guint)sel < h->snap->domains->len)
+        d = g_ptr_array_index(h->snap->domains, sel);
+    else if (app->focus == UI_FOCUS_HOSTS && (sel = ui_list_selected(&app->tree)) >= 0)
+        d = row_domain(app, tree_row(app, (guint)sel));
+    if (!d || !d->addrs || !d->addrs[0])
+        return;
+    list = g_strjoinv(", ", d->addrs);
+    /* TRANSLATORS: host info box: the selected domain's IP addresses */
+    line = g_strdup_printf(_("%1$s: %2$s"), d->name, list);
+    draw_info_line(y, end, x, w, line, VD_C_NORMAL);
+}
+
 static void
 draw_host_info(const struct ui_app *app)
 {
@@ -222,6 +243,7 @@ draw_host_info(const struct ui_app *app)
         draw_info_line(&y, end, x, w, l2, VD_C_NORMAL);
         draw_info_line(&y, end, x, w, l3, VD_C_NORMAL);
     }
+    draw_domain_addrs(app, h, &y, end, x, w);
     if (s->error && *s->error) {
         g_auto(GStrv) lines = ui_wrap(s->error, w, end - y);
         for (int i = 0; lines[i]; i++)

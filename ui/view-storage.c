@@ -24,7 +24,7 @@
 #include "ui/term.h"
 #include "ui/views.h"
 
-enum { YES = 1, NO = 2 };
+enum { YES = UI_CONFIRM_YES };
 enum { BTN_OK = 10, BTN_CANCEL, BTN_BACK };
 
 struct storage_screen {
@@ -606,7 +606,7 @@ pool_delete_confirm(struct ui_dialog *d, int result, gpointer user)
     g_autofree char *q = g_strdup_printf(
         _("Really delete directory %s and every volume in it (%u)? This cannot be undone."),
         p ? p->target : "?", p ? p->volumes->len : 0);
-    struct ui_dialog *d2 = ui_app_yes_no_dialog(_("Delete the pool's storage"), q);
+    struct ui_dialog *d2 = ui_yes_no_dialog(_("Delete the pool's storage"), q);
     struct form *f2 = g_new0(struct form, 1);
     f2->app = f->app;
     f2->pool = g_strdup(f->pool);
@@ -625,7 +625,7 @@ pool_delete(struct storage_screen *s, const struct vd_pool *p)
         return UI_REDRAW;
     }
     g_autofree char *q = g_strdup_printf(_("Delete pool %s? It is stopped and its definition removed."), p->name);
-    struct ui_dialog *d = ui_app_yes_no_dialog(_("Delete pool"), q);
+    struct ui_dialog *d = ui_yes_no_dialog(_("Delete pool"), q);
     if (strcmp(p->type, "dir") == 0)
         ui_dialog_add_check(d, "storage", _("Also delete its directory and the volumes in it"), false);
     ui_dialog_set_callbacks(d, NULL, pool_delete_confirm, form_new(s, p->name, NULL), form_free);
@@ -671,7 +671,7 @@ pool_key_press(struct storage_screen *s, ui_key k)
         } else {
             g_autofree char *q = g_strdup_printf(_("Stop pool %s? Its volumes are unavailable until it starts again."),
                                                  p->name);
-            struct ui_dialog *d = ui_app_yes_no_dialog(_("Stop pool"), q);
+            struct ui_dialog *d = ui_yes_no_dialog(_("Stop pool"), q);
             ui_dialog_set_callbacks(d, NULL, pool_stop_confirm, form_new(s, p->name, NULL), form_free);
             ui_app_open_dialog(s->app, d);
         }
@@ -847,7 +847,7 @@ resize_done(struct ui_dialog *d, int result, gpointer user)
         g_autofree char *q = g_strdup_printf(
             _("Shrink %s from %s to %s? Data past %s is lost; shrink the guest's file system and partitions first."),
             v->name, from, to, to);
-        struct ui_dialog *d2 = ui_app_yes_no_dialog(_("Shrink volume"), q);
+        struct ui_dialog *d2 = ui_yes_no_dialog(_("Shrink volume"), q);
         struct form *f2 = form_new(s, f->pool, f->vol);
         f2->size = bytes;
         ui_dialog_set_callbacks(d2, NULL, resize_confirm, f2, form_free);
@@ -948,7 +948,7 @@ transfer_done(struct ui_dialog *d, int result, gpointer user)
             return false;
         }
         g_autofree char *q = g_strdup_printf(_("%s exists. Overwrite it?"), path);
-        struct ui_dialog *d2 = ui_app_yes_no_dialog(_("Download volume"), q);
+        struct ui_dialog *d2 = ui_yes_no_dialog(_("Download volume"), q);
         struct form *f2 = form_new(s, f->pool, f->vol);
         f2->name = g_strdup(path);
         ui_dialog_set_callbacks(d2, NULL, overwrite_confirm, f2, form_free);
@@ -1004,7 +1004,7 @@ vol_key_press(struct storage_screen *s, ui_key k)
             break;
         }
         g_autofree char *q = g_strdup_printf(_("Delete volume %s? Its data is lost."), v->name);
-        struct ui_dialog *d = ui_app_yes_no_dialog(_("Delete volume"), q);
+        struct ui_dialog *d = ui_yes_no_dialog(_("Delete volume"), q);
         ui_dialog_add_check(d, "wipe", _("Wipe the data first (slow)"), false);
         ui_dialog_set_callbacks(d, NULL, vol_delete_confirm, form_new(s, s->pool->name, v->name), form_free);
         ui_app_open_dialog(s->app, d);

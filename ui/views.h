@@ -39,3 +39,5 @@ enum ui_rate_key { UI_RATE_CPU, UI_RATE_HOST_CPU, UI_RATE_USED, UI_RATE_DISK, UI
 /* Sort order of two domains by a rate: busiest first, unknown (NAN) last.
  * Shared by the domain list and the top view. */
 int ui_compare_rates(const struct vd_dom_rates *a, const struct vd_dom_rates *b, enum ui_rate_key k);
+/* Domains by their first IP address (IPv4 numerically), none last. */
+int ui_compare_addrs(const struct vd_domain *a, const struct vd_domain *b);

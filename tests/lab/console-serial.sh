@@ -57,8 +57,9 @@ refresh = 3600'
 vd_start 120 36 -c "$U"
 vd_check "$VM is listed paused" vd_wait_row "$VM" paused
 vd_filter "$VM"
-vd_keys l Enter
-vd_check "Enter opens the console: 'vds1 on ... · serial · connected' and the escape hint" \
+# (Enter would open the VNC console: vds1 has VNC graphics)
+vd_keys l t
+vd_check "t opens the serial console: 'vds1 on ... · serial · connected' and the escape hint" \
     eval 'vd_wait_for "serial · connected" && vd_has "Ctrl+] leaves"'
 lab_virsh "$U" resume "$VM" > /dev/null
 vd_check "the capture shows the GRUB menu as text" \
@@ -164,7 +165,12 @@ in_session v5 vd_start 100 30 -c "$U" --console vdlab2 --serial
 vd_check "--console of a shut off domain exits 1: not running" \
     eval 'in_session v5 vd_wait_for "VIRTDECK-EXITED 1" && in_session v5 vd_has "vdlab2 is not running"'
 
+# ---- the guest goes away under an open console --------------------------------------------
+in_session v8 vd_start 120 36 -c "$U" --console "$VM" --serial
+in_session v8 vd_wait_for "serial · connected" > /dev/null
 lab_virsh "$U" destroy "$VM" > /dev/null 2>&1
+vd_check "the guest destroyed: --console ends with status 0 and says the console closed" \
+    eval 'in_session v8 vd_wait_for "VIRTDECK-EXITED 0" && in_session v8 vd_has "virtdeck: The console"'
 
 # ---- an LXC container --------------------------------------------------------------------------
 mkdir -p "$CT_DIR/bin" && cp /bin/busybox "$CT_DIR/bin/" && ln -sf busybox "$CT_DIR/bin/sh"
@@ -173,7 +179,7 @@ cat > "$VD_TMP/$CT.xml" <<EOF
  <devices><filesystem type='mount'><source dir='$CT_DIR'/><target dir='/'/></filesystem><console type='pty'/></devices></domain>
 EOF
 if ! err=$(lab_virsh "$LAB_LXC_URI" define "$VD_TMP/$CT.xml" 2>&1 && lab_virsh "$LAB_LXC_URI" start "$CT" 2>&1); then
-    for _ in 1 2 3 4 5 6 7 8 9 10; do tap_skip "LXC container cannot start here: $err"; done
+    for _ in $(seq 13); do tap_skip "LXC container cannot start here: $err"; done
 else
     in_session v6 vd_start 100 30 -c "$LAB_LXC_URI" --console "$CT"
     in_session v6 vd_wait_for "serial · connected" > /dev/null
@@ -214,14 +220,35 @@ else
     in_session v6 vd_keys S-NPage
     vd_check "LXC: Shift+PgDn returns to the live screen" \
         eval 'in_session v6 vd_wait_gone "Scrolled back" && _line 200'
+    # 3 MB of random bytes from the guest: libvterm eats them, the terminal
+    # and virtdeck are unharmed, and the console still works afterwards
+    in_session v6 vd_type "head -c 3000000 /dev/urandom; printf '\\033c'; echo vd-\$((7*6))-flood"
+    in_session v6 vd_keys Enter
+    vd_check "LXC: after 3 MB of random bytes the console shows the next command's output" \
+        in_session v6 vd_wait_for "vd-42-flood" 60
+    tap_diag "3 MB of random guest output through the console in ${VD_WAITED_MS} ms"
+    title=$(_vd_tmux display-message -p -t v6 '#{pane_title}')
+    vd_check "LXC: ... virtdeck still runs and the pane title is untouched ('$title')" \
+        eval 'in_session v6 vd_alive && [ "$title" != vd-pwned ]'
+    # the flood made libvterm answer queries (DA, DSR) into the shell's
+    # input line, as any terminal would: Ctrl+U clears that line
+    in_session v6 vd_keys C-u
+    in_session v6 vd_type "echo vd-\$((5+5))-after"
+    in_session v6 vd_keys Enter
+    vd_check "LXC: ... and answers keys" in_session v6 vd_wait_for "vd-10-after"
+
     # UTF-8 and line drawing; with --ascii the same as ASCII
     box="printf 'vd-%s:\\342\\224\\214\\342\\224\\200\\342\\224\\220\\321\\217\\n' box"
     in_session v6 vd_type "$box"
     in_session v6 vd_keys Enter
     vd_check "LXC: UTF-8 and line drawing from the guest: vd-box:┌─┐я" in_session v6 vd_wait_for "vd-box:┌─┐я"
     in_session v6 vd_keys 'C-]'
+    # LXC has no console lock: two clients would share the output
+    in_session v6 vd_wait_for "VIRTDECK-EXITED 0" > /dev/null
     in_session v7 vd_start 100 30 --ascii -c "$LAB_LXC_URI" --console "$CT"
-    in_session v7 vd_wait_for "connected" > /dev/null
+    in_session v7 vd_wait_for "serial | connected" > /dev/null
+    in_session v7 vd_keys Enter
+    in_session v7 vd_wait_for "/ #" > /dev/null
     in_session v7 vd_type "$box"
     in_session v7 vd_keys Enter
     vd_check "LXC with --ascii: the same line as vd-box:+-+?" in_session v7 vd_wait_for "vd-box:+-+?"

@@ -18,7 +18,7 @@ POOL=vdstp
 POOL_DIR=/var/tmp/vdstp
 VOL=vdstv.qcow2
 
-tap_plan 50
+tap_plan 51
 
 lab_up || tap_bail "lab up failed"
 
@@ -110,6 +110,16 @@ EOF
     vd_check "local: a running domain's disk does not shrink" \
         eval 'vd_wait_for "it can only grow" && cap_is "$uri" 167772160'
     lab_virsh "$uri" destroy vdstdom > /dev/null
+    vd_keys F5
+    _vd_poll 10 eval '! vol_row "$VOL" | grep -q vdstdom'
+    vd_keys r
+    vd_wait_for "Resize $VOL"
+    field 128M
+    vd_keys Enter
+    vd_wait_for "Shrink $VOL from 160 MiB to 128 MiB?"
+    vd_keys y
+    vd_check "local: unused, it shrinks after the question: virsh vol-info says 128 MiB" \
+        eval 'vd_wait_for "Volume $VOL resized to 128 MiB" && wait_virsh cap_is "$uri" 134217728'
 }
 
 # ---- changes made by others: pool events ----

@@ -73,7 +73,9 @@ check "q closes the help (does not quit)" eval 'ui_wait_gone "virtdeck help" && 
 # ---- resize ---------------------------------------------------------------
 ui_resize 200 60
 check "200x60 shows the UUID column" ui_wait_for "UUID"
-check "200x60 shows full column titles" eval 'ui_has "Autostart" && ui_has "Persistent"'
+ui_resize 232 60
+check "232x60 shows full column titles and the IP column" \
+    eval 'ui_wait_for "Autostart" && ui_has "IP address" && ui_has "Persistent" && ui_row web-frontend | grep -q "192.168.122.3"'
 ui_resize 80 24
 check "back at 80x24 the extra columns are gone" ui_wait_gone "UUID"
 check "80x24 after resize has no garbage" eval '[ "$(ui_screen | wc -L)" -le 80 ] && ! ui_has "Persistent" && ui_screen | tail -n1 | grep -q "^F1Help"'

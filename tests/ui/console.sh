@@ -9,7 +9,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 9
+plan 12
 
 ui_start 100 30 -- --demo
 ui_wait_for "web-frontend" >/dev/null
@@ -42,4 +42,11 @@ ui_keys l / w e b - f Enter Enter
 check "[console] escape-key = C-g: the hint says Ctrl+G" ui_wait_for "Ctrl+G leaves"
 ui_keys C-g
 check "Ctrl+G leaves" eval 'ui_wait_gone "Ctrl+G leaves" && ui_has "web-frontend"'
+# option errors, before any terminal is needed
+out=$("$VD_BIN" --serial 2>&1); rc=$?
+check "--serial without --console: exit 2 with a message" eval '[ $rc = 2 ] && echo "$out" | grep -q "go with --console"'
+out=$("$VD_BIN" --console x 2>&1); rc=$?
+check "--console without -c: exit 2 with a message" eval '[ $rc = 2 ] && echo "$out" | grep -q "exactly one -c URI"'
+out=$("$VD_BIN" -c test:///default --console test --serial --vnc 2>&1); rc=$?
+check "--serial with --vnc: exit 2 with a message" eval '[ $rc = 2 ] && echo "$out" | grep -q "exclude each other"'
 tap_done

@@ -60,7 +60,8 @@ test_dump_format(void)
     g_assert_true(g_str_has_prefix(lines[0], "host\ttest:///default\t"));
     g_assert_nonnull(strstr(lines[0], "\tconnected\tTEST\t"));
     g_assert_cmpstr(lines[1], ==, "domain\ttest:///default\ttest\t" TEST_UUID "\trunning\tvcpus=2\t"
-                    "memory_kib=2097152\tmax_memory_kib=8388608\tautostart=no\tpersistent=yes\ttype=vm");
+                    "memory_kib=2097152\tmax_memory_kib=8388608\tautostart=no\tpersistent=yes\ttype=vm\t"
+                    "addresses=192.168.122.3");
     g_assert_true(g_str_has_prefix(lines[2], "stats\ttest:///default\tdomains=1\trpc_last_refresh="));
     free(buf);
 }

@@ -86,6 +86,14 @@ test_decode(void)
     g_assert_cmpint(ui_console_decode_key(FN(KEY_SR)), ==, UI_KEY_MOD_SHIFT | FN(KEY_UP));
     g_assert_cmpint(ui_console_decode_key(FN(KEY_SPREVIOUS)), ==, UI_KEY_MOD_SHIFT | FN(KEY_PPAGE));
     g_assert_cmpint(ui_console_decode_key(FN(KEY_SNEXT)), ==, UI_KEY_MOD_SHIFT | FN(KEY_NPAGE));
+    /* terminfo's F13.. are modified F1-F12 */
+    g_assert_cmpint(ui_console_decode_key(FN(KEY_F(13))), ==, UI_KEY_MOD_SHIFT | FN(KEY_F(1)));
+    g_assert_cmpint(ui_console_decode_key(FN(KEY_F(24))), ==, UI_KEY_MOD_SHIFT | FN(KEY_F(12)));
+    g_assert_cmpint(ui_console_decode_key(FN(KEY_F(29))), ==, UI_KEY_MOD_CTRL | FN(KEY_F(5)));
+    g_assert_cmpint(ui_console_decode_key(FN(KEY_F(49))), ==, UI_KEY_MOD_ALT | FN(KEY_F(1)));
+    g_assert_cmpint(ui_console_decode_key(FN(KEY_F(12))), ==, FN(KEY_F(12)));
+    /* decoded Shift+F5 sends what xterm sends */
+    expect(ui_console_decode_key(FN(KEY_F(17))), NULL, "\033[15;2~");
 }
 
 static void
