@@ -677,10 +677,10 @@ check_os(const struct vd_plan_vm *p, GPtrArray *errors)
         return;
     }
     if (os->min_ram_mib && p->memory_mib < os->min_ram_mib)
-        WARN("memory", _("%1$s needs at least %2$" G_GUINT64_FORMAT " MiB"), os->name, os->min_ram_mib);
+        WARN("memory", _("%1$s needs at least %2$llu MiB"), os->name, (unsigned long long)os->min_ram_mib);
     if (os->min_disk_mib && p->disk == VD_DISK_NEW && p->disk_size_mib < os->min_disk_mib)
-        WARN("disk-size", _("%1$s needs at least %2$" G_GUINT64_FORMAT " MiB"), os->name,
-             os->min_disk_mib);
+        WARN("disk-size", _("%1$s needs at least %2$llu MiB"), os->name,
+             (unsigned long long)os->min_disk_mib);
     if (!os->virtio && p->disk != VD_DISK_NONE && p->disk_bus == VD_BUS_VIRTIO)
         WARN("disk-bus", _("%s has no virtio drivers: choose SATA"), os->name);
 }
