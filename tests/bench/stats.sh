@@ -47,6 +47,25 @@ for n in 10 100 1000; do
     echo "== $n domains defined, 1 active (paused) ($uri)"
     XDG_STATE_HOME=$tmp/state "$tmp/bench-stats" "$uri" 8
 done
+
+# RSS of virtdeck itself with those 1000 domains: the driver runs in
+# libvirtd, so only virtdeck's own memory counts (the test driver below runs
+# inside virtdeck and adds its own objects)
+rss_on() {  # uri -> "rss_kib"
+    local sh pid
+    tmux -L "$sock" kill-server 2> /dev/null || true
+    sleep 0.5
+    tmux -L "$sock" -f /dev/null new-session -d -s b -x 80 -y 24 \
+        "env XDG_STATE_HOME=$tmp/state XDG_CONFIG_HOME=$tmp/cfg TERM=xterm-256color LANG=C.UTF-8 $b/virtdeck -c $1; sleep 600"
+    sleep 8
+    sh=$(tmux -L "$sock" display -p -t b '#{pane_pid}')
+    pid=$(pgrep -P "$sh" | head -n1)
+    awk '/VmRSS/ {print $2}' "/proc/$pid/status"
+    tmux -L "$sock" kill-server 2> /dev/null || true
+    sleep 0.5
+}
+rss=$(rss_on "$uri")
+echo "== 1000 domains on $uri: virtdeck RSS $((rss / 1024)) MiB ($rss KiB)"
 virsh -c "$uri" destroy vdlab1 > /dev/null 2>&1 || true
 undefine_all
 
@@ -56,6 +75,7 @@ bash "$top/tests/lab/mkhost1000.sh" "$tmp/h1000.xml" 1000
 run_for() {  # file seconds -> "cpu% rss_kib"
     local f=$1 secs=$2 sh pid t0 t1
     tmux -L "$sock" kill-server 2> /dev/null || true
+    sleep 0.5   # a new server on the same socket right away can fail
     tmux -L "$sock" -f /dev/null new-session -d -s b -x 80 -y 24 \
         "env XDG_STATE_HOME=$tmp/state XDG_CONFIG_HOME=$tmp/cfg TERM=xterm-256color LANG=C.UTF-8 $b/virtdeck -c test://$f; sleep 600"
     sleep 5
