@@ -222,7 +222,11 @@ else
         eval 'in_session v6 vd_wait_gone "Scrolled back" && _line 200'
     # 3 MB of random bytes from the guest: libvterm eats them, the terminal
     # and virtdeck are unharmed, and the console still works afterwards
-    in_session v6 vd_type "head -c 3000000 /dev/urandom; printf '\\033c'; echo vd-\$((7*6))-flood"
+    # libvterm answers the queries that random bytes contain (DA, DSR...)
+    # into the shell's input, as any terminal would; a ^D or ^C among them
+    # would end or interrupt the container's shell: the tty is raw while the
+    # flood runs, and the answers are read away until 2 s of quiet
+    in_session v6 vd_type "stty raw -echo; head -c 3000000 /dev/urandom; printf '\\033c'; stty min 0 time 20; cat > /dev/null; stty sane; echo vd-\$((7*6))-flood"
     in_session v6 vd_keys Enter
     vd_check "LXC: after 3 MB of random bytes the console shows the next command's output" \
         in_session v6 vd_wait_for "vd-42-flood" 60
@@ -230,8 +234,6 @@ else
     title=$(_vd_tmux display-message -p -t v6 '#{pane_title}')
     vd_check "LXC: ... virtdeck still runs and the pane title is untouched ('$title')" \
         eval 'in_session v6 vd_alive && [ "$title" != vd-pwned ]'
-    # the flood made libvterm answer queries (DA, DSR) into the shell's
-    # input line, as any terminal would: Ctrl+U clears that line
     in_session v6 vd_keys C-u
     in_session v6 vd_type "echo vd-\$((5+5))-after"
     in_session v6 vd_keys Enter
