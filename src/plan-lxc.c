@@ -93,20 +93,7 @@ vd_plan_lxc_apply_defaults(struct vd_plan_lxc *p, const struct vd_host_facts *f)
     }
 }
 
-static void G_GNUC_PRINTF(4, 5)
-add_error(GPtrArray *errors, bool warning, const char *field, const char *fmt, ...)
-{
-    struct vd_plan_error *e = g_new0(struct vd_plan_error, 1);
-    va_list ap;
-
-    va_start(ap, fmt);
-    e->message = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    e->field = g_strdup(field);
-    e->warning = warning;
-    g_ptr_array_add(errors, e);
-}
-#define ERR(field, ...) add_error(errors, false, field, __VA_ARGS__)
+#define ERR(field, ...) vd_plan_add_error(errors, false, field, __VA_ARGS__)
 
 static bool
 dir_is_empty(const char *dir)

@@ -361,8 +361,8 @@ vd_plan_errors_new(void)
     return g_ptr_array_new_with_free_func((GDestroyNotify)vd_plan_error_free);
 }
 
-static void G_GNUC_PRINTF(4, 5)
-add_error(GPtrArray *errors, bool warning, const char *field, const char *fmt, ...)
+void
+vd_plan_add_error(GPtrArray *errors, bool warning, const char *field, const char *fmt, ...)
 {
     struct vd_plan_error *e = g_new0(struct vd_plan_error, 1);
     va_list ap;
@@ -374,8 +374,8 @@ add_error(GPtrArray *errors, bool warning, const char *field, const char *fmt, .
     e->warning = warning;
     g_ptr_array_add(errors, e);
 }
-#define ERR(field, ...) add_error(errors, false, field, __VA_ARGS__)
-#define WARN(field, ...) add_error(errors, true, field, __VA_ARGS__)
+#define ERR(field, ...) vd_plan_add_error(errors, false, field, __VA_ARGS__)
+#define WARN(field, ...) vd_plan_add_error(errors, true, field, __VA_ARGS__)
 
 const struct vd_plan_error *
 vd_plan_errors_find(GPtrArray *errors, const char *field)

@@ -162,6 +162,9 @@ void vd_plan_error_free(struct vd_plan_error *e);
  * caller or use vd_plan_errors_new()); returns false when one is not a
  * warning. */
 GPtrArray *vd_plan_errors_new(void);
+/* Append one message for field (a warning does not stop the creation). */
+void vd_plan_add_error(GPtrArray *errors, bool warning, const char *field, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 bool vd_plan_vm_validate(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrArray *errors);
 /* The first error for a field, or NULL. */
 const struct vd_plan_error *vd_plan_errors_find(GPtrArray *errors, const char *field);
