@@ -225,10 +225,12 @@ vd_osinfo_detect(const char *iso_path, const char *arch, char **error)
     struct vd_os *o = NULL;
     OsinfoDb *d;
 
+    g_autofree char *base = g_path_get_basename(iso_path);
+
     media = osinfo_media_create_from_location(iso_path, NULL, &err);
     if (!media) {
         if (error)
-            *error = g_strdup_printf(_("Cannot read %1$s as a CD image: %2$s"), iso_path,
+            *error = g_strdup_printf(_("Cannot read %1$s as a CD image: %2$s"), base,
                                      err ? err->message : _("unknown error"));
         return NULL;
     }
@@ -245,7 +247,25 @@ vd_osinfo_detect(const char *iso_path, const char *arch, char **error)
         }
     }
     if (!o && d && error)
-        *error = g_strdup_printf(_("%s is not a CD image of an OS the database knows"), iso_path);
+        *error = g_strdup_printf(_("%s is not a CD image of an OS the database knows"), base);
     g_mutex_unlock(&db_lock);
     return o;
+}
+
+static gpointer
+preload_thread(gpointer unused G_GNUC_UNUSED)
+{
+    vd_osinfo_available(NULL);
+    return NULL;
+}
+
+void
+vd_osinfo_preload(void)
+{
+    static gsize once;
+
+    if (g_once_init_enter(&once)) {
+        g_thread_unref(g_thread_new("osinfo-load", preload_thread, NULL));
+        g_once_init_leave(&once, 1);
+    }
 }

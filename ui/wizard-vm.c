@@ -42,7 +42,8 @@ struct wizard {
     guint facts_gen;              /* ignore answers for a host we left */
     char *facts_error;
     char *custom_xml;             /* edited in $EDITOR */
-    char *detected;               /* "Detected Debian 12 on the CD image" */
+    char *detected;               /* "Detected on the CD image: Debian 12", or why not */
+    char *detected_os;            /* short id detection put in the OS field */
     char *saved;                  /* "Template saved as ..." */
     char *tpl_error;              /* the template chosen cannot be read */
     bool loading;                 /* a template is being applied: no OS defaults */
@@ -68,6 +69,7 @@ wiz_unref(gpointer p)
     g_free(w->facts_error);
     g_free(w->custom_xml);
     g_free(w->detected);
+    g_free(w->detected_os);
     g_free(w->saved);
     g_free(w->tpl_error);
     g_free(w);
@@ -277,19 +279,21 @@ update_hints(struct wizard *w)
     ui_field_set_hint(ui_dialog_field(w->d, "os"), _("Enter: search"));
     if (!label)
         return;
+    ui_field_set_text(ui_dialog_field(w->d, "os-detect"), w->detected ? w->detected : "");
     if (os) {
         g_autofree char *minr = vd_format_kib(os->min_ram_mib * 1024);
         g_autofree char *recr = vd_format_kib(os->rec_ram_mib * 1024);
         g_autofree char *mind = vd_format_kib(os->min_disk_mib * 1024);
-        g_autofree char *t = g_strdup_printf(_("%1$s: RAM %2$s (%3$s recommended), disk %4$s, %5$u vCPUs; virtio %6$s"),
-                                             os->name, minr, recr, mind, MAX(os->rec_cpus, os->min_cpus),
+        g_autofree char *recd = vd_format_kib(os->rec_disk_mib * 1024);
+        /* TRANSLATORS: minimum (recommended) RAM and disk of an OS, its vCPUs, whether it has virtio drivers */
+        g_autofree char *t = g_strdup_printf(_("RAM %1$s (%2$s rec.), disk %3$s (%4$s rec.), %5$u vCPUs; virtio %6$s"),
+                                             minr, recr, mind, recd, MAX(os->rec_cpus, os->min_cpus),
                                              os->virtio ? _("yes") : _("no"));
+        ui_field_set_hint(ui_dialog_field(w->d, "os"), os->name);
         ui_field_set_text(label, t);
     } else {
-        ui_field_set_text(label, w->detected ? w->detected : "");
+        ui_field_set_text(label, "");
     }
-    if (w->detected && os)
-        ui_field_set_text(label, w->detected);
 }
 
 /* Errors of the plan next to their fields. */
@@ -374,6 +378,8 @@ struct facts_req {
     guint gen;
 };
 
+static void detect_iso(struct wizard *w);
+
 static void
 facts_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gpointer user)
 {
@@ -392,6 +398,7 @@ facts_done(struct vd_conn *c, bool ok, const char *message, gpointer result, gpo
         w->plan->arch = w->plan->arch ? w->plan->arch : g_strdup(w->facts->arch);
         vd_plan_vm_apply_defaults(w->plan, w->facts);
         fill_host_choices(w);
+        detect_iso(w);
         refresh_form(w);
     } else if (w->d && !ok) {
         set_str(&w->facts_error, message);
@@ -567,33 +574,81 @@ apply_os_defaults(struct wizard *w, const struct vd_os *os)
     ui_dialog_field(w->d, "nic-model")->choice = os->virtio ? VD_NIC_VIRTIO : VD_NIC_E1000E;
 }
 
-/* A CD image readable here: ask libosinfo what it is. */
+/* The OS field still holds what detection put there: clear it (the image
+ * changed, so that OS no longer follows from it). */
+static void
+forget_detected(struct wizard *w)
+{
+    struct ui_field *osf = ui_dialog_field(w->d, "os");
+
+    if (w->detected_os && g_str_equal(osf->text->str, w->detected_os)) {
+        ui_field_set_text(osf, "");
+        osf->cursor = 0;
+    }
+    g_clear_pointer(&w->detected_os, g_free);
+}
+
+/* The CD image chosen on page 2: its path on the host, NULL if none. */
+static const char *
+iso_path_of(const struct wizard *w)
+{
+    const struct vd_fact_vol *v;
+
+    switch (choice_of(w, "install")) {
+    case VD_INSTALL_ISO_PATH:
+        return text_of(w, "iso");
+    case VD_INSTALL_ISO_VOLUME:
+        v = w->facts ? vd_fact_pool_vol(vd_host_facts_pool(w->facts, text_of(w, "iso-pool")),
+                                        text_of(w, "iso-volume"))
+                     : NULL;
+        return v ? v->path : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/* A CD image readable here: ask libosinfo what it is. The OS it finds
+ * fills the OS field and, when it changes, the recommended resources. */
 static void
 detect_iso(struct wizard *w)
 {
-    const char *path = NULL;
+    const char *path;
     g_autofree char *err = NULL;
     g_autoptr(vd_os) os = NULL;
     struct ui_field *osf = ui_dialog_field(w->d, "os");
 
     g_clear_pointer(&w->detected, g_free);
-    if (!w->facts || !w->facts->local)
+    if (!w->facts)
+        return;   /* again when they come */
+    path = iso_path_of(w);
+    if (!path) {
+        forget_detected(w);
         return;
-    if (choice_of(w, "install") == VD_INSTALL_ISO_PATH) {
-        path = text_of(w, "iso");
-    } else {
-        const struct vd_fact_vol *v = vd_fact_pool_vol(vd_host_facts_pool(w->facts, text_of(w, "iso-pool")),
-                                                       text_of(w, "iso-volume"));
-        path = v ? v->path : NULL;
     }
-    if (!path || !g_file_test(path, G_FILE_TEST_IS_REGULAR) || access(path, R_OK) != 0)
+    if (!w->facts->local) {
+        /* libvirt gives no access to the host's files: nothing to read here */
+        w->detected = g_strdup(_("No OS detection: the image is on a remote host; choose the OS (Enter)"));
+        forget_detected(w);
         return;
+    }
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return;   /* being typed; the plan's check says it is missing */
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) || access(path, R_OK) != 0) {
+        g_autofree char *base = g_path_get_basename(path);
+        w->detected = g_strdup_printf(_("No OS detection: %s cannot be read here"), base);
+        forget_detected(w);
+        return;
+    }
     os = vd_osinfo_detect(path, w->plan->arch, &err);
     if (!os) {
         w->detected = g_strdup_printf(_("OS not detected: %s"), err);
+        forget_detected(w);
         return;
     }
     w->detected = g_strdup_printf(_("Detected on the CD image: %s"), os->name);
+    if (g_strcmp0(w->detected_os, os->short_id) == 0 && g_str_equal(osf->text->str, os->short_id))
+        return;   /* the same image again: keep what was changed since */
+    set_str(&w->detected_os, os->short_id);
     ui_field_set_text(osf, os->short_id);
     osf->cursor = osf->text->len;
     if (!w->loading)
@@ -875,6 +930,7 @@ build(struct wizard *w)
     ui_dialog_add_text(d, "cmdline", _("Kernel arguments"), NULL);
     ui_dialog_add_text(d, "os", _("Operating system"), NULL);
     ui_dialog_set_picker(d, "os", pick_os);
+    ui_dialog_add_label(d, "os-detect", "");
     f = ui_dialog_add_label(d, "os-info", "");
     f->slot = VD_C_DIM;
     nav_buttons(d, true);
@@ -1022,6 +1078,7 @@ ui_wizard_vm_open(struct ui_app *app)
     }
     w->refs = 1;
     w->app = app;
+    vd_osinfo_preload();
     w->host = h->index;
     w->plan = vd_plan_vm_new();
     w->open_console = true;
