@@ -42,11 +42,17 @@ void vd_task_progress(struct vd_task *t, int percent, const char *detail);
 /* The user asked to cancel: stop at the next chance (virStreamAbort,
  * virDomainAbortJob...) and call vd_task_fail(t, _("Cancelled")). */
 bool vd_task_cancelled(struct vd_task *t);
+/* The call about to be made cannot be interrupted (libvirt has no abort
+ * for it): a cancel then takes effect when it returns, and the UI says so.
+ * yes again once it returned. */
+void vd_task_set_interruptible(struct vd_task *t, bool yes);
 /* Mark failed with this message (translated, printf-style; sanitized here). */
 void vd_task_fail(struct vd_task *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The same, with ": " and libvirt's last error appended. */
 void vd_task_fail_libvirt(struct vd_task *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool vd_task_failed(const struct vd_task *t);
+/* Add text (sanitized here) to the end of the message, failed or not. */
+void vd_task_append_message(struct vd_task *t, const char *text);
 /* Message for success ("Pool images started"). */
 void vd_task_set_message(struct vd_task *t, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Handed to done; freed with result_free after it (or if nobody takes it). */

@@ -38,6 +38,7 @@ struct vd_task {
     gpointer result;
     GDestroyNotify result_free;
     gint cancelled;              /* atomic */
+    gint uninterruptible;        /* atomic: the call in progress cannot be stopped */
     int percent;                 /* c->lock */
     char *detail;                /* c->lock */
 };
@@ -1779,6 +1780,22 @@ vd_task_cancelled(struct vd_task *t)
     return g_atomic_int_get(&t->cancelled) != 0;
 }
 
+void
+vd_task_append_message(struct vd_task *t, const char *text)
+{
+    g_autofree char *clean = vd_sanitize(text);
+    char *m = g_strconcat(t->message ? t->message : "", clean, NULL);
+
+    g_free(t->message);
+    t->message = m;
+}
+
+void
+vd_task_set_interruptible(struct vd_task *t, bool yes)
+{
+    g_atomic_int_set(&t->uninterruptible, !yes);
+}
+
 static void
 task_set_failed(struct vd_task *t, char *msg)
 {
@@ -2046,6 +2063,26 @@ vd_conn_job(struct vd_conn *c, char **label, int *percent)
     }
     g_mutex_unlock(&c->lock);
     return active;
+}
+
+enum vd_job_cancel
+vd_conn_job_cancel(struct vd_conn *c)
+{
+    enum vd_job_cancel r = VD_JOB_CANCEL_NOW;
+
+    g_mutex_lock(&c->lock);
+    if (c->job_label) {
+        r = c->abort_job ? VD_JOB_CANCELLING : VD_JOB_CANCEL_NOW;
+    } else if (c->tasks && c->tasks->len) {
+        struct vd_task *t = g_ptr_array_index(c->tasks, 0);
+        bool late = g_atomic_int_get(&t->uninterruptible);
+        if (g_atomic_int_get(&t->cancelled))
+            r = late ? VD_JOB_CANCELLING_AFTER_STEP : VD_JOB_CANCELLING;
+        else if (late)
+            r = VD_JOB_CANCEL_AFTER_STEP;
+    }
+    g_mutex_unlock(&c->lock);
+    return r;
 }
 
 bool

@@ -69,6 +69,13 @@ void vd_conn_action(struct vd_conn *c, enum vd_action a, const char *const *uuid
  * true, a translated label ("Saving lab1", g_free it) and the percent done
  * (-1 while libvirt does not know). Cheap; for a UI timer. */
 bool vd_conn_job(struct vd_conn *c, char **label, int *percent);
+/* What Esc does to the job vd_conn_job() shows: stops it at once, stops
+ * it when the libvirt call in progress returns (that call cannot be
+ * interrupted: vd_task_set_interruptible), or it is being cancelled. */
+enum vd_job_cancel {
+    VD_JOB_CANCEL_NOW, VD_JOB_CANCEL_AFTER_STEP, VD_JOB_CANCELLING, VD_JOB_CANCELLING_AFTER_STEP
+};
+enum vd_job_cancel vd_conn_job_cancel(struct vd_conn *c);
 /* Cancel the long action in progress (virDomainAbortJob) and every long
  * task. False if none. */
 bool vd_conn_abort_job(struct vd_conn *c);

@@ -393,23 +393,94 @@ struct undo {
     virDomainPtr dom;         /* defined by us */
 };
 
+/* Undo in reverse. The failure's message is already in the task; what
+ * could not be removed is added to it (*left, "" when all went). */
 static void
-undo_all(struct undo *u)
+undo_all(struct undo *u, GString *left)
 {
-    /* the failure's message is already in the task */
     if (u->dom) {
         if (virDomainIsActive(u->dom) == 1)
             virDomainDestroy(u->dom);
-        if (virDomainUndefineFlags(u->dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0)
-            virDomainUndefine(u->dom);
+        if (virDomainUndefineFlags(u->dom, VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_MANAGED_SAVE) < 0
+            && virDomainUndefine(u->dom) < 0)
+            g_string_append_printf(left, _(" The domain could not be removed: %s."), virGetLastErrorMessage());
         virDomainFree(u->dom);
         u->dom = NULL;
     }
     if (u->vol) {
-        virStorageVolDelete(u->vol, 0);
+        /* an aborted upload stream holds the volume for a moment ("in use") */
+        int rc;
+        for (int i = 0; (rc = virStorageVolDelete(u->vol, 0)) < 0 && i < 50; i++)
+            g_usleep(100 * 1000);
+        if (rc < 0)
+            g_string_append_printf(left, _(" The volume could not be removed: %s."), virGetLastErrorMessage());
         virStorageVolFree(u->vol);
         u->vol = NULL;
     }
+}
+
+#define FILL_CHUNK (1024 * 1024)
+
+/* Zeros into the whole volume through an upload stream: cancellable
+ * between chunks, with progress (percent from lo to hi). */
+static bool
+fill_zeros(virConnectPtr vc, struct vd_task *t, virStorageVolPtr vol, const char *name, int lo, int hi)
+{
+    virStorageVolInfo info;
+    virStreamPtr st = NULL;
+    g_autofree char *zero = NULL;
+    g_autofree char *total = NULL;
+    guint64 off = 0;
+    gint64 last = 0;
+
+    if (virStorageVolGetInfo(vol, &info) < 0) {
+        vd_task_fail_libvirt(t, _("Could not read volume %s"), name);
+        return false;
+    }
+    st = virStreamNew(vc, 0);
+    if (!st || virStorageVolUpload(vol, st, 0, info.capacity, 0) < 0) {
+        vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
+        if (st)
+            virStreamFree(st);
+        return false;
+    }
+    zero = g_malloc0(FILL_CHUNK);
+    total = vd_format_bytes(info.capacity);
+    while (off < info.capacity) {
+        size_t want = MIN((guint64)FILL_CHUNK, info.capacity - off);
+        gint64 now;
+
+        if (vd_task_cancelled(t))
+            goto abort;
+        for (size_t sent = 0; sent < want;) {
+            int n = virStreamSend(st, zero + sent, want - sent);
+            if (n < 0) {
+                vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
+                goto abort;
+            }
+            sent += n;
+        }
+        off += want;
+        now = g_get_monotonic_time();
+        if (now - last > 200 * 1000) {
+            g_autofree char *done = vd_format_bytes(off);
+            /* TRANSLATORS: a step of the VM creation: "filling vdi1.img with zeros, 1.2 GiB of 3 GiB" */
+            g_autofree char *d = g_strdup_printf(_("filling %1$s with zeros, %2$s of %3$s"), name, done, total);
+            vd_task_progress(t, lo + (int)((hi - lo) * off / info.capacity), d);
+            last = now;
+        }
+    }
+    if (virStreamFinish(st) < 0) {
+        vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
+        goto abort;
+    }
+    virStreamFree(st);
+    return true;
+
+abort:
+    virStreamAbort(st);
+    virStreamFree(st);
+    return false;
 }
 
 static bool
@@ -424,7 +495,7 @@ define(virConnectPtr vc, struct vd_task *t, const char *xml, struct undo *u, con
 }
 
 static bool
-create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, struct undo *u)
+create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, struct undo *u, bool local)
 {
     unsigned int flags = 0;
     g_autofree char *xml = vd_plan_vm_volume_xml(p, &flags);
@@ -444,17 +515,33 @@ create_volume(virConnectPtr vc, struct vd_task *t, const struct vd_plan_vm *p, s
     }
     /* refresh so "available" is current and a volume made meanwhile is seen */
     virStoragePoolRefresh(pool, 0);
+    /* libvirt may write the allocation itself (no fallocate): no abort */
+    vd_task_set_interruptible(t, false);
     u->vol = virStorageVolCreateXML(pool, xml, flags);
+    vd_task_set_interruptible(t, true);
     virStoragePoolFree(pool);
     if (!u->vol) {
         vd_task_fail_libvirt(t, _("Could not create volume %1$s in pool %2$s"), name, p->disk_pool);
         return false;
     }
-    /* "full": allocated, then written with zeros (vol-xml.h) */
-    if (p->prealloc == VD_PREALLOC_FULL && p->disk_format == VD_FMT_RAW
-        && virStorageVolWipePattern(u->vol, VIR_STORAGE_VOL_WIPE_ALG_ZERO, 0) < 0) {
-        vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
-        return false;
+    /* "full": allocated, then written with zeros (vol-xml.h). Here through
+     * a stream, which Esc stops; on a remote host the daemon writes them
+     * (no data over the link), a call libvirt cannot interrupt. */
+    if (p->prealloc == VD_PREALLOC_FULL && p->disk_format == VD_FMT_RAW) {
+        bool ok;
+
+        if (local)
+            return !vd_task_cancelled(t) && fill_zeros(vc, t, u->vol, name, 20, 60);
+        /* TRANSLATORS: a step of the VM creation */
+        g_autofree char *d = g_strdup_printf(_("filling %s with zeros"), name);
+        vd_task_progress(t, 30, d);
+        vd_task_set_interruptible(t, false);
+        ok = virStorageVolWipePattern(u->vol, VIR_STORAGE_VOL_WIPE_ALG_ZERO, 0) == 0;
+        vd_task_set_interruptible(t, true);
+        if (!ok) {
+            vd_task_fail_libvirt(t, _("Could not fill volume %s with zeros"), name);
+            return false;
+        }
     }
     return true;
 }
@@ -470,6 +557,7 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
     g_autoptr(vd_host_facts) f = NULL;
     g_autoptr(GPtrArray) errors = vd_plan_errors_new();
     char uuid[VIR_UUID_STRING_BUFLEN];
+    g_autoptr(GString) left = NULL;
 
     vd_task_progress(t, 0, _("checking the host"));
     f = vd_host_facts_fetch(vc, c->uri, &err);
@@ -496,7 +584,7 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
             goto fail;
     }
     vd_task_progress(t, 20, _("creating the volume"));
-    if (vd_task_cancelled(t) || !create_volume(vc, t, p, &u))
+    if (vd_task_cancelled(t) || !create_volume(vc, t, p, &u, uri_is_local(c->uri)))
         goto fail;
     if (!u.dom) {
         vd_task_progress(t, 60, _("defining"));
@@ -507,10 +595,17 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
         vd_task_progress(t, 80, _("starting"));
         if (vd_task_cancelled(t))
             goto fail;
+        /* libvirt has no abort for a start: a cancel meanwhile stops the
+         * guest and removes everything once it returns */
+        vd_task_set_interruptible(t, false);
         if (virDomainCreate(u.dom) < 0) {
+            vd_task_set_interruptible(t, true);
             vd_task_fail_libvirt(t, _("Could not start %s"), p->name);
             goto fail;
         }
+        vd_task_set_interruptible(t, true);
+        if (vd_task_cancelled(t))
+            goto fail;
     }
     vd_task_progress(t, 100, NULL);
     virDomainGetUUIDString(u.dom, uuid);
@@ -526,9 +621,14 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
     return;
 
 fail:
+    left = g_string_new(NULL);
+    undo_all(&u, left);
     if (vd_task_cancelled(t) && !vd_task_failed(t))
-        vd_task_fail(t, "%s", _("Cancelled"));
-    undo_all(&u);
+        vd_task_fail(t, left->len ? _("Creation of %1$s cancelled.%2$s")
+                                  : _("Creation of %1$s cancelled; what it had made was removed.%2$s"),
+                     p->name, left->str);
+    else if (left->len)
+        vd_task_append_message(t, left->str);
     vd_task_request_refresh(t);
 }
 

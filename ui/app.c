@@ -275,7 +275,17 @@ on_timer(gpointer user)
             changed = true;
         }
         if (vd_conn_job(h->conn, &label, &pct)) {
-            g_autofree char *text = pct >= 0
+            enum vd_job_cancel jc = vd_conn_job_cancel(h->conn);
+            g_autofree char *text = jc == VD_JOB_CANCELLING
+                /* TRANSLATORS: a long action after Esc: "Creating vdi1 (defining): cancelling…" */
+                ? g_strdup_printf(_("%s: cancelling…"), label)
+                : jc == VD_JOB_CANCELLING_AFTER_STEP
+                /* TRANSLATORS: after Esc, while libvirt runs a call that cannot be interrupted */
+                ? g_strdup_printf(_("%s: cancelling when this step ends…"), label)
+                : jc == VD_JOB_CANCEL_AFTER_STEP
+                /* TRANSLATORS: long action progress while libvirt runs a call that cannot be interrupted */
+                ? g_strdup_printf(_("%1$s: %2$d%% (Esc cancels when this step ends)"), label, MAX(pct, 0))
+                : pct >= 0
                 /* TRANSLATORS: long action progress: "Saving lab1: 42% (Esc cancels)" */
                 ? g_strdup_printf(_("%1$s: %2$d%% (Esc cancels)"), label, pct)
                 : g_strdup_printf(_("%s… (Esc cancels)"), label);

@@ -381,8 +381,13 @@ cmd_clear(struct ui_app *app, enum ui_cmd cmd)
     struct ui_host *h = ui_app_host(app);
 
     /* a long action in progress on this host is what Esc cancels first */
+    enum vd_job_cancel jc = h ? vd_conn_job_cancel(h->conn) : VD_JOB_CANCEL_NOW;
+
     if (h && vd_conn_abort_job(h->conn)) {
-        ui_app_set_status(app, VD_C_STATUS_OK, "%s", _("Cancelling…"));
+        ui_app_set_status(app, VD_C_STATUS_OK, "%s",
+                          jc == VD_JOB_CANCEL_AFTER_STEP
+                              ? _("Cancelling when the step in progress ends (libvirt cannot interrupt it)…")
+                              : _("Cancelling…"));
         return UI_REDRAW;
     }
     set_filter(app, NULL);

@@ -631,8 +631,8 @@ detect_iso(struct wizard *w)
         forget_detected(w);
         return;
     }
-    if (!g_file_test(path, G_FILE_TEST_EXISTS))
-        return;   /* being typed; the plan's check says it is missing */
+    if (!g_file_test(path, G_FILE_TEST_EXISTS) || g_file_test(path, G_FILE_TEST_IS_DIR))
+        return;   /* being typed; the plan's check says what is wrong */
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) || access(path, R_OK) != 0) {
         g_autofree char *base = g_path_get_basename(path);
         w->detected = g_strdup_printf(_("No OS detection: %s cannot be read here"), base);
