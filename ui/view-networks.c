@@ -1156,8 +1156,27 @@ networks_free(gpointer state)
     g_free(v);
 }
 
+static const struct ui_fkey networks_fkeys[] = {
+    { UI_CMD_HELP, NULL, NC_("fkey", "Help"), 2 },
+    { UI_CMD_ADD_CONNECTION, NULL, NC_("fkey", "New"), 3 },
+    { UI_BIND_ACTION(VD_ACTION_START), NULL, NC_("fkey", "Start"), 1 },
+    { UI_CMD_SORT_NEXT, NULL, NC_("fkey", "Sort"), 5 },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), NULL, NC_("fkey", "Stop"), 1 },
+    { UI_BIND_ACTION(VD_ACTION_UNDEFINE), NULL, NC_("fkey", "Delete"), 3 },
+    { UI_FKEY_LITERAL, "q", NC_("fkey", "Close"), 0 },
+    { UI_CMD_QUIT, NULL, NC_("fkey", "Quit"), 1 },
+    { 0, NULL, NULL, 0 },
+};
+
+static const struct ui_fkey *
+networks_fkeys_cb(const struct ui_app *app G_GNUC_UNUSED, gpointer state G_GNUC_UNUSED)
+{
+    return networks_fkeys;
+}
+
 static const struct ui_screen_ops networks_ops = {
     .name = "networks",
+    .fkeys = networks_fkeys_cb,
     .draw = networks_draw,
     .key = networks_key,
     .recalc = networks_recalc,
