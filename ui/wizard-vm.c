@@ -439,12 +439,13 @@ static GPtrArray *
 pick_os(struct ui_dialog *d, struct ui_field *f, gpointer user)
 {
     struct wizard *w = user;
-    g_autoptr(GPtrArray) hits = vd_osinfo_search(f->text->str, w->plan->arch, 200);
+    g_autoptr(GPtrArray) hits = vd_osinfo_search(f->text->str, w->plan->arch, G_MAXUINT);
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
+    /* short id, then the OS's full name: the popup filters on both */
     for (guint i = 0; i < hits->len; i++) {
         const struct vd_os *o = hits->pdata[i];
-        g_ptr_array_add(out, g_strdup(o->short_id));
+        g_ptr_array_add(out, o->name ? g_strdup_printf("%s\t%s", o->short_id, o->name) : g_strdup(o->short_id));
     }
     return out;
 }
