@@ -68,7 +68,7 @@ k PageUp
 check "back on step 1 the name is still there" eval 'ui_wait_for "Step 1 of 7" && ui_has "vdwui"'
 k PageDown PageDown PageDown PageDown PageDown PageDown
 check "the review shows summary and XML with the answers" \
-    eval 'ui_wait_for "Step 7 of 7: review" && ui_has "CPU: 2 vCPUs" && ui_has "Memory: 512 MiB"'
+    eval 'ui_wait_for "Step 7 of 7: review" && ui_has "CPU: 2 vCPUs" && ui_has "Memory: 512 MiB" && ui_has "OS: Debian 11 (debian11)"'
 check "the review fits 80x24 with its buttons" \
     eval 'ui_has "[ Create and start ]" && ui_has "[ Save template ]" && [ "$(ui_screen | wc -l)" -le 24 ]'
 k Escape
