@@ -275,6 +275,14 @@ update_hints(struct wizard *w)
     }
     ui_field_set_hint(ui_dialog_field(w->d, "mac"), _("empty: generated"));
     ui_field_set_hint(ui_dialog_field(w->d, "os"), _("Enter: search"));
+    if (w->plan->disk == VD_DISK_NEW && (!w->plan->disk_volume || !*w->plan->disk_volume)) {
+        g_autofree char *vol = vd_plan_vm_volume_name(w->plan);
+        /* TRANSLATORS: hint of an empty volume name: the name used then */
+        g_autofree char *h = vol ? g_strdup_printf(_("empty: %s"), vol) : NULL;
+        ui_field_set_hint(ui_dialog_field(w->d, "disk-volume"), h);
+    } else {
+        ui_field_set_hint(ui_dialog_field(w->d, "disk-volume"), w->plan->disk == VD_DISK_EXISTING ? _("Enter: choose") : NULL);
+    }
     if (!label)
         return;
     if (os) {

@@ -13,7 +13,7 @@ XDG="$UI_TMPDIR/xdg"
 mkdir -p "$XDG"
 export XDG_CONFIG_HOME="$XDG"
 
-plan 27
+plan 28
 
 k() { ui_keys "$@"; sleep 0.1; }
 t() { ui_type "$1"; sleep 0.1; }
@@ -81,7 +81,9 @@ check "create and start on the test driver" ui_wait_for "Created and started vdw
 k n; ui_wait_for "Step 1 of 7"
 t vdwtpl; k PageDown PageDown; ui_wait_for "Step 3 of 7"
 k Tab Tab C-u; t 3
-k PageDown PageDown PageDown PageDown
+k PageDown
+check "an empty volume name says which name it gets" eval 'ui_wait_for "Step 4 of 7" && ui_has "empty: vdwtpl.qcow2"'
+k PageDown PageDown PageDown
 ui_wait_for "Step 7 of 7"
 k Tab Tab Tab Tab Enter
 check "Save template writes it under the config directory" \
