@@ -568,6 +568,96 @@ test_osinfo(void)
     g_assert_nonnull(err);
 }
 
+/* xorriso writes dir/NAME, a CD image with volume id VOLID, bootable (an El
+ * Torito no-emulation image) or not. */
+static char *
+make_iso(const char *xorriso, const char *dir, const char *name, const char *volid, bool bootable)
+{
+    g_autofree char *tree = g_build_filename(dir, "tree", NULL);
+    g_autofree char *img = g_build_filename(tree, "boot.img", NULL);
+    g_autofree char *zeros = g_malloc0(2048);
+    char *iso = g_build_filename(dir, name, NULL);
+    const char *argv[] = { xorriso, "-as", "mkisofs", "-quiet", "-V", volid, "-o", iso,
+                           bootable ? "-b" : tree, "boot.img", "-no-emul-boot", "-boot-load-size", "4",
+                           tree, NULL };
+    g_autoptr(GError) gerr = NULL;
+    int status = -1;
+
+    if (!bootable)
+        argv[9] = NULL;   /* xorriso ... -o ISO TREE */
+    g_assert_cmpint(g_mkdir_with_parents(tree, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(img, zeros, 2048, NULL));
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &gerr));
+    g_assert_no_error(gerr);
+    g_assert_cmpint(status, ==, 0);
+    g_unlink(img);
+    g_rmdir(tree);
+    return iso;
+}
+
+/* CD images whose primary volume descriptor has the volume id of an Alpine
+ * Linux 3.17 "virt" CD (osinfo-db matches that media on it alone). */
+static void
+test_osinfo_detect(void)
+{
+    g_autofree char *err = NULL;
+    g_autofree char *xorriso = g_find_program_in_path("xorriso");
+    g_autofree char *dir = NULL;
+    g_autofree char *iso = NULL;
+    g_autofree char *flat = NULL;
+    g_autofree char *other = NULL;
+    g_autoptr(vd_os) os = NULL;
+    g_autoptr(vd_os) alpine = NULL;
+    g_autoptr(GError) gerr = NULL;
+
+    if (!vd_osinfo_available(&err)) {
+        g_test_skip(err);
+        return;
+    }
+    if (!xorriso) {
+        g_test_skip("xorriso is not installed (tests/deps.sh)");
+        return;
+    }
+    alpine = vd_osinfo_lookup("alpinelinux3.17", "x86_64");
+    if (!alpine) {
+        g_test_skip("osinfo-db has no Alpine Linux 3.17");
+        return;
+    }
+    dir = g_dir_make_tmp("vd-iso-XXXXXX", &gerr);
+    g_assert_no_error(gerr);
+    iso = make_iso(xorriso, dir, "alpine.iso", "alpine-virt 3.17.0 x86_64", true);
+    os = vd_osinfo_detect(iso, "x86_64", &err);
+    g_assert_cmpstr(err, ==, NULL);
+    g_assert_nonnull(os);
+    g_assert_cmpstr(os->id, ==, "http://alpinelinux.org/alpinelinux/3.17");
+    g_assert_cmpstr(os->short_id, ==, "alpinelinux3.17");
+    g_assert_cmpstr(os->name, ==, "Alpine Linux 3.17");
+    /* osinfo-db: <resources arch="all"> recommended 768 MiB RAM, 4 GiB disk, 1 CPU */
+    g_assert_cmpuint(os->rec_ram_mib, ==, 768);
+    g_assert_cmpuint(os->rec_disk_mib, ==, 4096);
+    g_assert_cmpuint(os->rec_cpus, ==, 1);
+    g_assert_cmpuint(os->min_ram_mib, ==, 128);
+    g_assert_true(os->virtio);   /* devices of alpinelinux3.11, which it derives from */
+    /* not bootable: libosinfo does not take it for install media */
+    flat = make_iso(xorriso, dir, "flat.iso", "alpine-virt 3.17.0 x86_64", false);
+    g_clear_pointer(&os, vd_os_free);
+    os = vd_osinfo_detect(flat, "x86_64", &err);
+    g_assert_null(os);
+    g_assert_nonnull(strstr(err, "flat.iso"));
+    g_assert_nonnull(strstr(err, "not bootable"));
+    /* bootable, a volume id no media has */
+    g_clear_pointer(&err, g_free);
+    other = make_iso(xorriso, dir, "other.iso", "VDTEST", true);
+    os = vd_osinfo_detect(other, "x86_64", &err);
+    g_assert_null(os);
+    g_assert_cmpstr(err, ==, "other.iso is not a CD image of an OS the database knows");
+    g_unlink(iso);
+    g_unlink(flat);
+    g_unlink(other);
+    g_rmdir(dir);
+}
+
 /* ---- templates ---- */
 
 static void
@@ -981,6 +1071,7 @@ main(int argc, char **argv)
     g_test_add_func("/plan/xml-escaping", test_xml_escaping);
     g_test_add_func("/plan/validation", test_validation);
     g_test_add_func("/plan/osinfo", test_osinfo);
+    g_test_add_func("/plan/osinfo-detect", test_osinfo_detect);
     g_test_add_func("/plan/template", test_template);
     g_test_add_func("/plan/transaction", test_transaction);
     g_test_add_func("/plan/lxc-xml", test_lxc_xml);
