@@ -390,7 +390,8 @@ vd_status() {
             # the F-key bar is the last non-empty line
             n = NR; while (n > 0 && line[n] ~ /^ *$/) n--
             s = ""
-            for (i = n - 1; i > 0 && line[i] !~ /[│|]/; i--) s = line[i] s
+            # index(), not /[│|]/: mawk reads bytes, and "…" shares the first byte of "│"
+            for (i = n - 1; i > 0 && !index(line[i], "│") && !index(line[i], "|"); i--) s = line[i] s
             print s
         }' | tr -d ' \t'
 }

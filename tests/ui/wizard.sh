@@ -46,8 +46,8 @@ t "deb 1"
 check "typing filters the OS list: Debian 11 and 10 only" \
     eval 'ui_wait_for "debian11  Debian 11" && ui_has "debian10  Debian 10" && ! ui_has "Fedora" && ! ui_has "debian9 "'
 k Enter
-check "choosing sets the id and shows the OS's minimums" \
-    eval 'ui_wait_for "Operating system debian11" && ui_has "Debian 11: RAM"'
+check "choosing sets the id, names the OS and shows its minimums and recommendations" \
+    eval 'ui_wait_for "Operating system debian11" && ui_screen | grep -qE "debian11 +Debian 11 │" && ui_has "RAM 1 GiB (1 GiB rec.), disk 10 GiB (20 GiB rec.), 1 vCPUs; virtio yes"'
 k Up
 k PageDown
 check "step 3 shows the host's CPUs next to vCPUs" eval 'ui_wait_for "Step 3 of 7" && ui_has "host: 16 CPUs"'
