@@ -288,6 +288,7 @@ struct tctx {
     char *msg;
     int result;
     gint started;     /* atomic: the long task runs */
+    gint release;     /* atomic: the call it cannot interrupt may return */
 };
 
 static void
@@ -314,6 +315,22 @@ wait_cancel(virConnectPtr vc, struct vd_task *t, gpointer data)
         g_usleep(10000);
     if (vd_task_cancelled(t))
         vd_task_fail(t, "Cancelled");
+}
+
+/* A call that cannot be interrupted, then a cancellable wait. */
+static void
+wait_uninterruptible(virConnectPtr vc, struct vd_task *t, gpointer data)
+{
+    struct tctx *x = data;
+
+    vd_task_progress(t, 80, "starting");
+    vd_task_set_interruptible(t, false);
+    g_atomic_int_set(&x->started, 1);
+    for (int i = 0; i < 500 && !g_atomic_int_get(&x->release); i++)
+        g_usleep(10000);
+    vd_task_set_interruptible(t, true);
+    if (vd_task_cancelled(t))
+        vd_task_fail(t, "Cancelled after the step");
 }
 
 static void
@@ -382,6 +399,23 @@ test_tasks(void)
     g_assert_cmpstr(x.msg, ==, "Cancelled");
     g_clear_pointer(&label, g_free);
     g_assert_false(vd_conn_job(cx.c, &label, &pct));
+    g_free(x.msg);
+
+    /* a step that cannot be interrupted: Esc says so, the cancel waits for it */
+    memset(&x, 0, sizeof x);
+    vd_conn_submit(cx.c, VD_TASK_LONG, "Creating", wait_uninterruptible, &x, NULL, on_task_done, &x);
+    g_assert_true(wait_task(&x, task_started));
+    g_assert_cmpint(vd_conn_job_cancel(cx.c), ==, VD_JOB_CANCEL_AFTER_STEP);
+    g_assert_true(vd_conn_abort_job(cx.c));
+    g_assert_cmpint(vd_conn_job_cancel(cx.c), ==, VD_JOB_CANCELLING_AFTER_STEP);
+    g_usleep(100000);
+    g_main_context_iteration(ui_ctx, FALSE);
+    g_assert_false(x.done);
+    g_atomic_int_set(&x.release, 1);
+    g_assert_true(wait_task(&x, task_done));
+    g_assert_false(x.ok);
+    g_assert_cmpstr(x.msg, ==, "Cancelled after the step");
+    g_assert_cmpint(vd_conn_job_cancel(cx.c), ==, VD_JOB_CANCEL_NOW);   /* no job */
     g_free(x.msg);
     vd_conn_close(cx.c);
 
