@@ -288,6 +288,7 @@ update_hints(struct wizard *w)
     if (!label)
         return;
     ui_field_set_text(ui_dialog_field(w->d, "os-detect"), w->detected ? w->detected : "");
+    show(w, "os-detect", w->detected != NULL);
     if (os) {
         g_autofree char *minr = vd_format_kib(os->min_ram_mib * 1024);
         g_autofree char *recr = vd_format_kib(os->rec_ram_mib * 1024);
