@@ -274,6 +274,9 @@ update_hints(struct wizard *w)
                           f->uefi ? NULL : _("UEFI: no loader on this host"));
     }
     ui_field_set_hint(ui_dialog_field(w->d, "mac"), _("empty: generated"));
+    ui_field_set_hint(ui_dialog_field(w->d, "url"), _("http(s); kernel and initrd are found and downloaded"));
+    ui_field_set_hint(ui_dialog_field(w->d, "kernel"), _("empty: from the tree; a path in it, or /host/path"));
+    ui_field_set_hint(ui_dialog_field(w->d, "initrd"), _("empty: from the tree; a path in it, or /host/path"));
     ui_field_set_hint(ui_dialog_field(w->d, "os"), _("Enter: search"));
     if (!label)
         return;
@@ -776,8 +779,13 @@ save_template(struct wizard *w)
 static bool
 start_create(struct wizard *w, bool start)
 {
-    g_autoptr(GPtrArray) errors = check(w);
+    g_autoptr(GPtrArray) errors = NULL;
     struct ui_host *h = wiz_host(w);
+
+    /* "Create only" is refused for a network install: checked with it */
+    w->plan->start = start;
+    errors = check(w);
+    w->plan->start = true;
 
     for (guint i = 0; i < errors->len; i++) {
         const struct vd_plan_error *e = errors->pdata[i];
@@ -868,9 +876,9 @@ build(struct wizard *w)
     ui_dialog_add_text(d, "iso", _("CD image path"), NULL);
     ui_dialog_set_picker(d, "iso", pick_path);
     ui_dialog_add_text(d, "url", _("Install tree URL"), NULL);
-    ui_dialog_add_text(d, "kernel", _("Kernel (host)"), NULL);
+    ui_dialog_add_text(d, "kernel", _("Kernel (advanced)"), NULL);
     ui_dialog_set_picker(d, "kernel", pick_path);
-    ui_dialog_add_text(d, "initrd", _("Initrd (host)"), NULL);
+    ui_dialog_add_text(d, "initrd", _("Initrd (advanced)"), NULL);
     ui_dialog_set_picker(d, "initrd", pick_path);
     ui_dialog_add_text(d, "cmdline", _("Kernel arguments"), NULL);
     ui_dialog_add_text(d, "os", _("Operating system"), NULL);
