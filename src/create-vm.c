@@ -745,6 +745,8 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
     g_autofree char *xml = NULL;
     g_autoptr(vd_host_facts) f = NULL;
     g_autoptr(GPtrArray) errors = vd_plan_errors_new();
+    g_autofree char *kernel = NULL;
+    g_autofree char *initrd = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
 
     step(t, c, 0, _("checking the host"));
@@ -771,18 +773,17 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
         if (!define(vc, t, xml, &u, p->name))
             goto fail;
     }
+    /* network install: a wrong URL stops it before the disk is made */
+    if (p->install == VD_INSTALL_URL && !boot_files(vc, t, c, f, &u, &kernel, &initrd))
+        goto fail;
     step(t, c, 20, _("creating the volume"));
     if (vd_task_cancelled(t) || !create_volume(vc, t, p, &u))
         goto fail;
     if (p->install == VD_INSTALL_URL) {
-        g_autofree char *kernel = NULL;
-        g_autofree char *initrd = NULL;
         g_autofree char *cmdline = NULL;
         g_autofree char *install = NULL;
         virDomainPtr final;
 
-        if (!boot_files(vc, t, c, f, &u, &kernel, &initrd))
-            goto fail;
         /* the tree may have named the OS: the metadata and inst.repo follow */
         if (!c->xml) {
             g_free(xml);
