@@ -799,6 +799,16 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
             vd_task_fail(t, "%s", err);
             goto fail;
         }
+        /* the edited XML was defined first: the same domain, by its UUID */
+        if (u.dom) {
+            char *x;
+            virDomainGetUUIDString(u.dom, uuid);
+            x = with_uuid(install, uuid);
+            if (x) {
+                g_free(install);
+                install = x;
+            }
+        }
         step(t, c, 60, _("defining the install boot (kernel and initrd)"));
         if (vd_task_cancelled(t) || !define(vc, t, install, &u, p->name))
             goto fail;

@@ -554,3 +554,82 @@ vd_fetch_find_tree(struct vd_fetch *f, const char *url, const char *arch, const 
                              t->base, first ? first : _("no .treeinfo"));
     return NULL;
 }
+
+/* ---- the wizard's lookup ---- */
+
+struct lookup {
+    char *url, *arch, *os_id, *kernel, *initrd;
+    GCancellable *cancel;
+    vd_fetch_lookup_fn done;
+    gpointer user;
+    GDestroyNotify user_free;
+    struct vd_fetch_tree *tree;   /* result */
+    char *error;
+};
+
+static void
+lookup_free(gpointer p)
+{
+    struct lookup *l = p;
+
+    g_free(l->url);
+    g_free(l->arch);
+    g_free(l->os_id);
+    g_free(l->kernel);
+    g_free(l->initrd);
+    g_clear_object(&l->cancel);
+    vd_fetch_tree_free(l->tree);
+    g_free(l->error);
+    if (l->user_free)
+        l->user_free(l->user);
+    g_free(l);
+}
+
+static bool
+lookup_cancelled(gpointer user)
+{
+    return g_cancellable_is_cancelled(user);
+}
+
+static void
+lookup_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancel)
+{
+    struct lookup *l = data;
+    g_autoptr(vd_fetch) f = vd_fetch_new(cancel ? lookup_cancelled : NULL, cancel);
+
+    l->tree = vd_fetch_find_tree(f, l->url, l->arch, l->os_id, l->kernel, l->initrd, &l->error);
+    g_task_return_boolean(task, TRUE);
+}
+
+static void
+lookup_ready(GObject *source, GAsyncResult *res, gpointer user)
+{
+    struct lookup *l = g_task_get_task_data(G_TASK(res));
+
+    if (!g_cancellable_is_cancelled(l->cancel))
+        l->done(l->tree, l->tree ? NULL : l->error ? l->error : _("unknown error"), l->user);
+}
+
+void
+vd_fetch_lookup_async(const char *url, const char *arch, const char *os_id, const char *kernel,
+                      const char *initrd, GCancellable *cancel, vd_fetch_lookup_fn done, gpointer user,
+                      GDestroyNotify user_free)
+{
+    struct lookup *l = g_new0(struct lookup, 1);
+    GTask *task;
+
+    l->url = g_strdup(url);
+    l->arch = g_strdup(arch);
+    l->os_id = g_strdup(os_id);
+    l->kernel = g_strdup(kernel);
+    l->initrd = g_strdup(initrd);
+    l->cancel = cancel ? g_object_ref(cancel) : g_cancellable_new();
+    l->done = done;
+    l->user = user;
+    l->user_free = user_free;
+    task = g_task_new(NULL, l->cancel, lookup_ready, NULL);
+    g_task_set_task_data(task, l, lookup_free);
+    g_task_set_return_on_cancel(task, FALSE);
+    g_task_run_in_thread(task, lookup_thread);
+    g_object_unref(task);
+}

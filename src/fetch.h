@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <stdbool.h>
 
 #include "osinfo.h"
@@ -62,3 +63,15 @@ bool vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, 
 char *vd_fetch_text(struct vd_fetch *f, const char *url, gsize max, guint *status, char **error);
 /* Does url exist (HEAD, GET when HEAD is refused)? *error when not. */
 bool vd_fetch_exists(struct vd_fetch *f, const char *url, guint *status, char **error);
+
+/* ---- for the wizard: the lookup on a thread of its own ---- */
+
+/* Called on the thread-default main context of the caller of
+ * vd_fetch_lookup_async (the UI's): tree (freed after the call) or the
+ * reason. Not called when cancel was cancelled. */
+typedef void (*vd_fetch_lookup_fn)(const struct vd_fetch_tree *tree, const char *error, gpointer user);
+/* vd_fetch_find_tree on a GLib pool thread; user_free(user) after done
+ * (or when cancelled). */
+void vd_fetch_lookup_async(const char *url, const char *arch, const char *os_id, const char *kernel,
+                           const char *initrd, GCancellable *cancel, vd_fetch_lookup_fn done, gpointer user,
+                           GDestroyNotify user_free);

@@ -26,7 +26,7 @@ H2=$LAB_H2_URI
 H2_ADDR=10.254.0.1      # host 1's end of the veth to host 2 (lab.sh)
 VMS="vdnu1 vdnu404 vdnufail vdnucli vdnu2 vdnu2404"
 
-tap_plan 27
+tap_plan 30
 
 lab_up || tap_bail "lab up failed"
 
@@ -92,19 +92,25 @@ k() { vd_keys "$@"; sleep 0.1; }
 t() { vd_type "$1"; sleep 0.1; }
 page() { vd_wait_for "Step $1 of 7" 10; }
 
-# walk NAME URL: the name, "network install" and the URL; every other
+# walk NAME URL [TEXT]: the name, "network install" and the URL (then
+# TEXT, the wizard's look at the tree, is awaited on page 2); every other
 # answer as the wizard offers it; ends on the review page
 walk() {
     k n; page 1 || return 1
     vd_wait_gone "Reading what the host offers" 30 || return 1
     t "$1"; k NPage; page 2 || return 1
     k Enter; k Down Down Down Enter; k Tab; t "$2"
+    if [ -n "$3" ]; then
+        vd_check "page 2 shows the look at the tree: $3" vd_wait_for "$3" 20
+    fi
     k NPage; page 3 || return 1
     k NPage; page 4 || return 1
     k NPage; page 5 || return 1
     k NPage; page 6 || return 1
     k NPage; page 7
 }
+# the review page's summary names the OS the tree gave
+vd_wait_page_os() { vd_wait_for "OS: http://fedoraproject.org/fedora" 10; }
 button() { local i; for ((i = 0; i < $1; i++)); do k Tab; done; k Enter; }
 
 no_trace() {   # no_trace URI NAME: no domain, no disk, kernel or initrd volume
@@ -158,7 +164,8 @@ vd_start 100 30 -c "$U"
 vd_wait_host 1 connected 20
 
 # ---- the walk with only the URL typed, create and start --------------------------
-walk vdnu1 "$URL"
+walk vdnu1 "$URL" "Install tree: images/pxeboot/vmlinuz (.treeinfo), Fedora"
+vd_check "the OS field was filled from the tree (fedora)" eval 'vd_wait_page_os'
 vd_check "review: the summary names the tree, nothing else was typed" \
     eval 'vd_has "Install: network tree $URL"'
 T0=$(lab_ms)
@@ -187,7 +194,7 @@ tap_check "virtdeck fetched vmlinuz and initrd.img from the server" \
 lab_virsh "$U" destroy vdnu1 > /dev/null 2>&1
 
 # ---- a 404 URL: the wizard comes back with the reason, nothing is left ------------
-walk vdnu404 "${URL}missing/"
+walk vdnu404 "${URL}missing/" "Install tree: No kernel and initrd found"
 button 1
 vd_check "404: the wizard comes back with the status and the URL" \
     eval 'vd_wait_for "No kernel and initrd found" 60 && vd_has "HTTP 404"'
