@@ -1069,6 +1069,8 @@ effective_uri(const char *uri)
     return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "command=", esc, NULL);
 }
 
+static char *open_error(const char *uri);
+
 static virConnectPtr
 open_conn(const char *uri)
 {
@@ -1086,6 +1088,96 @@ virConnectPtr
 vd_conn_open_uri(const char *uri)
 {
     return open_conn(uri);
+}
+
+/* ---- one connection per URI for the synchronous helpers ------------------- */
+
+struct shared_conn {
+    GMutex lock;
+    bool tried;
+    virConnectPtr vc;
+    char *error;
+};
+
+static GMutex shared_lock;
+static GHashTable *shared_conns;        /* uri -> struct shared_conn *, NULL: off */
+
+static void
+shared_conn_free(gpointer p)
+{
+    struct shared_conn *e = p;
+
+    if (e->vc)
+        virConnectClose(e->vc);
+    g_free(e->error);
+    g_mutex_clear(&e->lock);
+    g_free(e);
+}
+
+void
+vd_conn_share_begin(void)
+{
+    g_mutex_lock(&shared_lock);
+    if (!shared_conns)
+        shared_conns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, shared_conn_free);
+    g_mutex_unlock(&shared_lock);
+}
+
+void
+vd_conn_share_end(void)
+{
+    GHashTable *t;
+
+    g_mutex_lock(&shared_lock);
+    t = g_steal_pointer(&shared_conns);
+    g_mutex_unlock(&shared_lock);
+    if (t)
+        g_hash_table_destroy(t);
+}
+
+/* A new connection, or a new reference to the shared one of uri (opened
+ * once: the callers that come meanwhile wait for it, and a failure is
+ * theirs too, so a password is asked once). NULL and *error on failure. */
+static virConnectPtr
+open_sync(const char *uri, char **error)
+{
+    struct shared_conn *e = NULL;
+    virConnectPtr vc;
+
+    g_mutex_lock(&shared_lock);
+    if (shared_conns) {
+        e = g_hash_table_lookup(shared_conns, uri);
+        if (!e) {
+            e = g_new0(struct shared_conn, 1);
+            g_mutex_init(&e->lock);
+            g_hash_table_insert(shared_conns, g_strdup(uri), e);
+        }
+    }
+    g_mutex_unlock(&shared_lock);
+    if (!e) {
+        vc = open_conn(uri);
+        if (vc)
+            virConnectSetKeepAlive(vc, 2, 3);
+        else
+            *error = open_error(uri);
+        return vc;
+    }
+    g_mutex_lock(&e->lock);
+    if (!e->tried) {
+        e->tried = true;
+        e->vc = open_conn(uri);
+        if (e->vc)
+            virConnectSetKeepAlive(e->vc, 2, 3);
+        else
+            e->error = open_error(uri);
+    }
+    vc = e->vc;
+    if (vc)
+        virConnectRef(vc);
+    else
+        *error = g_strdup(e->error);
+    g_mutex_unlock(&e->lock);
+    return vc;
 }
 
 /* The error of a failed open, with host key refusals said plainly; the
@@ -1724,20 +1816,20 @@ bool
 vd_conn_run_sync(const char *uri, vd_task_fn fn, gpointer data, char **message, gpointer *result)
 {
     struct vd_task t = { 0 };
+    g_autofree char *err = NULL;
     virConnectPtr vc;
     bool ok;
 
     vd_conn_global_init();
     silence_xml();
-    vc = open_conn(uri);
+    vc = open_sync(uri, &err);
     if (!vc) {
         if (message)
-            *message = last_error();
+            *message = g_steal_pointer(&err);
         if (result)
             *result = NULL;
         return false;
     }
-    virConnectSetKeepAlive(vc, 2, 3);
     t.percent = -1;
     fn(vc, &t, data);
     virConnectClose(vc);
@@ -2112,11 +2204,8 @@ vd_conn_fetch_once(const char *uri, char **error)
      * during the refresh ends --dump with an error instead of a hang */
     vd_conn_global_init();
     silence_xml();
-    c->vc = open_conn(uri);
-    if (!c->vc) {
-        *error = open_error(uri);
-    } else {
-        virConnectSetKeepAlive(c->vc, 2, 3);
+    c->vc = open_sync(uri, error);
+    if (c->vc) {
         s = vd_host_snap_copy(c->snap);
         fill_host_info(c, s);
         c->rpc_total += c->rpc + 1;
