@@ -110,7 +110,7 @@ walk() {
     k NPage; page 7
 }
 # the review page's summary names the OS the tree gave
-vd_wait_page_os() { vd_wait_for "OS: http://fedoraproject.org/fedora" 10; }
+vd_wait_page_os() { vd_wait_for "OS: Fedora" 10; }
 button() { local i; for ((i = 0; i < $1; i++)); do k Tab; done; k Enter; }
 
 no_trace() {   # no_trace URI NAME: no domain, no disk, kernel or initrd volume
