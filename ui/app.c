@@ -435,10 +435,31 @@ fkey_item_width(const char *key, const char *label)
     return ui_text_width(key) + MAX(ui_text_width(label), 6) + 1;
 }
 
+/* Under a dialog: its own keys (the main screen's do not reach it). */
+static const struct ui_fkey dialog_fkeys[] = {
+    { UI_FKEY_LITERAL, "Tab", NC_("fkey", "Next"), 2 },
+    { UI_FKEY_LITERAL, "S-Tab", NC_("fkey", "Prev"), 3 },
+    { UI_FKEY_LITERAL, "Enter", NC_("fkey", "OK"), 0 },
+    { UI_FKEY_LITERAL, "Esc", NC_("fkey", "Cancel"), 0 },
+    { 0, NULL, NULL, 0 },
+};
+static const struct ui_fkey wizard_fkeys[] = {
+    { UI_FKEY_LITERAL, "Tab", NC_("fkey", "Next"), 2 },
+    { UI_FKEY_LITERAL, "S-Tab", NC_("fkey", "Prev"), 3 },
+    { UI_FKEY_LITERAL, "PgDn", NC_("fkey", "Step+"), 1 },
+    { UI_FKEY_LITERAL, "PgUp", NC_("fkey", "Step-"), 1 },
+    { UI_FKEY_LITERAL, "Enter", NC_("fkey", "OK"), 0 },
+    { UI_FKEY_LITERAL, "Esc", NC_("fkey", "Cancel"), 0 },
+    { 0, NULL, NULL, 0 },
+};
+
 static void
 draw_fkeys(const struct ui_app *app, const struct ui_screen *sc)
 {
     const struct ui_fkey *items = sc && sc->ops->fkeys ? sc->ops->fkeys(app, sc->state) : NULL;
+
+    if (app->dialog)
+        items = ui_dialog_n_pages(app->dialog) > 1 ? wizard_fkeys : dialog_fkeys;
     int y = app->lay.fkey_y, x = 0, cols = app->lay.cols, total = 0;
     size_t n = 0;
 

@@ -12,6 +12,9 @@
 #    start lasts as long as the test wants. The status line says Esc cancels
 #    when the step ends; Esc then, and when the start returns the guest is
 #    stopped and the domain and its volume are removed.
+# 3. Over qemu+ssh the daemon writes the zeros (virStorageVolWipePattern,
+#    no abort): the status line says Esc cancels when that step ends; Esc,
+#    and once the fill is done everything is removed.
 # Objects are named vdic*.
 # shellcheck source=tests/lab/lib.sh disable=SC2016,SC2034
 . "$(dirname "$0")/lib.sh"
@@ -22,12 +25,13 @@ command -v python3 > /dev/null || tap_skip_all "python3 is not installed"
 vd_init
 
 U=$LAB_URI
-VMS="vdic1 vdic2"
+R=$LAB_SSH_URI
+VMS="vdic1 vdic2 vdic3"
 SIZE_GIB=3
 HOLD=/tmp/vdic-hold.$$   # the socket qemu connects to (not under the private $VD_TMP)
 HOLD_PID=
 
-tap_plan 15
+tap_plan 19
 
 lab_up || tap_bail "lab up failed"
 T0=$(lab_ms)
@@ -104,7 +108,8 @@ vd_check "review: a ${SIZE_GIB} GiB raw volume, full preallocation" \
 k Tab Enter   # Create and start
 vd_check "the status line names the step and says Esc cancels" \
     eval 'wait_status "filling vdic1.img with zeros" 30 && wait_status "(Esc cancels)" 5'
-wait_status "MiB of $SIZE_GIB GiB" 10
+# well into the fill: a GiB written
+wait_status "GiB of $SIZE_GIB GiB" 20
 tap_check "while filling: virsh sees volume vdic1.img, ${SIZE_GIB} GiB allocated on the disk" \
     eval 'lab_virsh "$U" vol-info --pool default vdic1.img > /dev/null && [ $((FS0 - $(fs_avail))) -gt $(((SIZE_GIB - 1) * GIB)) ]'
 BEFORE=$(vd_status)
@@ -177,6 +182,23 @@ vd_check "when the start returns: the wizard says the creation was cancelled" \
 CANCEL2_MS=$(($(lab_ms) - T_GO))
 tap_diag "cancel at the start step: the message ${CANCEL2_MS} ms after the start could return"
 tap_check "start step: no domain vdic2 and no volume vdic2.qcow2 remain (virsh)" no_trace vdic2
+k Escape y; vd_wait_gone "Step 7 of 7" 5
+
+# ---- 3. over qemu+ssh: the daemon fills the volume, Esc takes effect after ------------
+vd_start 80 24 -c "$R"
+vd_wait_host 1 connected 30
+walk vdic3 "${SIZE_GIB}g" rawfull
+k Tab Enter   # Create and start
+vd_check "qemu+ssh: the fill is libvirt's, the status line says Esc cancels when it ends" \
+    eval 'wait_status "Creating vdic3 (filling vdic3.img with zeros)" 30 && wait_status "(Esc cancels when this step ends)" 5'
+k Escape
+T_ESC=$(lab_ms)
+vd_check "qemu+ssh: Esc says it cancels when the step ends" eval 'wait_status "cancelling when" 5'
+vd_check "qemu+ssh: after the fill the wizard says the creation was cancelled" \
+    vd_wait_for "Creation of vdic3 cancelled; what it had made was removed." 60
+CANCEL3_MS=$(($(lab_ms) - T_ESC))
+tap_diag "cancel during the daemon's fill (qemu+ssh): the message ${CANCEL3_MS} ms after Esc"
+tap_check "qemu+ssh: no domain vdic3 and no volume vdic3.img remain (virsh)" no_trace vdic3
 k Escape y
 vd_check "virtdeck still runs" vd_alive
 tap_diag "run time after the lab lock: $((($(lab_ms) - T0) / 1000)) s"

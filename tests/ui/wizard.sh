@@ -13,7 +13,7 @@ XDG="$UI_TMPDIR/xdg"
 mkdir -p "$XDG"
 export XDG_CONFIG_HOME="$XDG"
 
-plan 28
+plan 29
 
 k() { ui_keys "$@"; sleep 0.1; }
 t() { ui_type "$1"; sleep 0.1; }
@@ -23,6 +23,8 @@ ui_wait_for " test " || { echo "Bail out! the test host did not show"; exit 1; }
 k n
 check "n opens the wizard on step 1 of 7" ui_wait_for "New virtual machine — Step 1 of 7: host and name"
 check "an empty name is marked next to the field" ui_has "A name is needed"
+check "the F-key bar names the wizard's keys, not the list's" \
+    eval 'ui_screen | tail -n1 | grep -q "^TabNext .*PgDnStep+ .*EscCancel" && ! ui_screen | tail -n1 | grep -q "F5Start"'
 k Enter
 check "Enter with errors stays on the page and says why" \
     eval 'ui_wait_for "Correct the answers marked" && ui_has "Step 1 of 7"'
