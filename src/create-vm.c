@@ -216,13 +216,20 @@ read_networks(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
     virResetLastError();
 }
 
-/* Real bridges: from the interface driver, else (this machine) sysfs;
- * the bridges of libvirt networks are not listed. */
+/* Real bridges: the interfaces libvirt's interface driver describes as
+ * <interface type='bridge'>; the bridges of libvirt networks are not listed.
+ * All of them, not only the "active" ones: the udev backend calls an
+ * interface active when its operstate is up, and a bridge with no port yet
+ * (a new host bridge, before its first guest) is "down" with NO-CARRIER
+ * although it is up and usable. Only when the connection has no interface
+ * driver at all (virConnectListAllInterfaces fails) and libvirtd runs on
+ * this machine, /sys/class/net/NAME/bridge says the same thing; for a remote
+ * host nothing but libvirt is asked. */
 static void
 read_bridges(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
 {
     virInterfacePtr *ifs = NULL;
-    int n = virConnectListAllInterfaces(vc, &ifs, VIR_CONNECT_LIST_INTERFACES_ACTIVE);
+    int n = virConnectListAllInterfaces(vc, &ifs, 0);
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
 
     for (int i = 0; i < n; i++) {
@@ -235,7 +242,7 @@ read_bridges(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
     }
     free(ifs);
     virResetLastError();
-    if (n <= 0 && f->local) {
+    if (n < 0 && f->local) {
         g_autoptr(GDir) d = g_dir_open("/sys/class/net", 0, NULL);
         const char *name;
         while (d && (name = g_dir_read_name(d))) {

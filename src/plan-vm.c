@@ -869,6 +869,16 @@ add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
     prop(type, "arch", p->arch ? p->arch : "x86_64");
     if (!empty(p->machine))
         prop(type, "machine", p->machine);
+    if (p->firmware == VD_FW_UEFI) {
+        /* libvirt picks the loader and its NVRAM template from the firmware
+         * descriptors; without this it prefers, on q35, Secure Boot with
+         * Microsoft's keys enrolled (and turns SMM on), which refuses any
+         * unsigned boot loader. Plain UEFI needs no SMM. */
+        xmlNodePtr fw = child(os, "firmware", NULL), feat;
+        feat = child(fw, "feature", NULL);
+        prop(feat, "enabled", "no");
+        prop(feat, "name", "secure-boot");
+    }
     if (p->install == VD_INSTALL_URL) {
         GString *cmd = g_string_new(NULL);
         child(os, "kernel", p->kernel);

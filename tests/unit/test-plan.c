@@ -211,6 +211,10 @@ check_combo(const struct combo *c, const struct vd_host_facts *f, GPtrArray *sam
     assert_xp(doc, "/domain/os/type/@arch", "x86_64");
     assert_xp(doc, "/domain/os/type/@machine", c->q35 ? "q35" : "pc");
     assert_xp(doc, "/domain/os/@firmware", c->fw == VD_FW_UEFI ? "efi" : NULL);
+    /* UEFI without Secure Boot: libvirt must not pick the enrolled-keys firmware */
+    assert_xp(doc, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", c->fw == VD_FW_UEFI ? "no" : NULL);
+    assert_xp(doc, "count(/domain/os/firmware/feature)", c->fw == VD_FW_UEFI ? "1" : "0");
+    assert_xp(doc, "count(/domain/features/smm)", "0");
     assert_xp(doc, "/domain/cpu/@mode", c->cpu == VD_CPU_DEFAULT ? NULL : vd_cpu_mode_id(c->cpu));
     assert_xp(doc, "/domain/metadata/lo:libosinfo/lo:os/@id", c->os ? "http://debian.org/debian/12" : NULL);
 
