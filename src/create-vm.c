@@ -125,7 +125,6 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
     g_autoptr(xmlDoc) doc = NULL;
     g_autofree char *s = NULL;
     g_autoptr(GPtrArray) fw = NULL;
-    g_autoptr(GPtrArray) loaders = NULL;
     g_autoptr(GPtrArray) scsi = NULL;
 
     f->cpu_modes[VD_CPU_DEFAULT] = true;
@@ -145,9 +144,13 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
         g_autofree char *v = xpath_string(doc, e);
         f->cpu_modes[m] = g_strcmp0(v, "yes") == 0;
     }
+    /* The plan writes <os firmware='efi'> (libvirt >= 5.2 picks the loader
+     * and NVRAM template from the firmware descriptors), so UEFI is offered
+     * only when that value is listed. Loader paths alone (no descriptors,
+     * libvirt's built-in or qemu.conf nvram list) would make the define fail
+     * with "Unable to find any firmware to satisfy 'efi'". */
     fw = xpath_strings(doc, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
-    loaders = xpath_strings(doc, "/domainCapabilities/os/loader[@supported='yes']/value");
-    f->uefi = fw->len > 0 || loaders->len > 0;
+    f->uefi = fw->len > 0;
     scsi = xpath_strings(doc, "/domainCapabilities/devices/disk/enum[@name='bus']/value[.='scsi']");
     f->virtio_scsi = scsi->len > 0;
     if (f->default_machine && !f->machines->len)

@@ -23,8 +23,8 @@
 # Every step checks first, so `up` is idempotent and fast when all is up.
 # Names: lab VMs are vdlab1, vdlab2 (GRUB ISO), vdlinux (Linux + busybox),
 # container vdct1 (lxc:///system); host 2 (qemu+ssh://root@10.254.0.2/system)
-# has vdh2a, vdh2b, vdh2linux. Host bridge vdlabbr0 (and on host 2), veth
-# vdlabveth0/1 (not a bridge). Tests must only touch names starting "vd".
+# has vdh2a, vdh2b, vdh2linux. Host bridges vdlabbr0 (host 2: vdlabh2br0),
+# veth vdlabveth0/1 (not a bridge) on both. Tests must only touch names starting "vd".
 set -euo pipefail
 
 # Daemons started here must not keep a descriptor we inherited: a lock file
@@ -431,18 +431,22 @@ ensure_uefi() {
 
 # vdlabbr0: a bridge with no uplink (guests on it reach each other only);
 # vdlabveth0/1: a veth pair, listed by libvirt's interface driver as
-# ethernet, which the wizard must not offer as a bridge. The same bridge
-# name exists on host 2 (inside its netns).
+# ethernet, which the wizard must not offer as a bridge. Host 2 has its own
+# bridge under another name, vdlabh2br0 (and a veth pair), inside its netns:
+# a wizard that read this machine's /sys for a remote host would show
+# vdlabbr0 there.
 LAB_BRIDGE=vdlabbr0
+LAB_H2_BRIDGE=vdlabh2br0
 LAB_NOT_BRIDGE=vdlabveth0
 
-# ensure_bridge IP-ARGS...: the bridge and the veth pair in that namespace
+# ensure_bridge NAME [IP-ARGS...]: the bridge NAME and the veth pair there
 ensure_bridge() {
-    if ! ip "$@" link show "$LAB_BRIDGE" > /dev/null 2>&1; then
-        say "creating bridge $LAB_BRIDGE${1:+ (ip $*)}"
-        ip "$@" link add "$LAB_BRIDGE" type bridge
+    local br=$1; shift
+    if ! ip "$@" link show "$br" > /dev/null 2>&1; then
+        say "creating bridge $br${1:+ (ip $*)}"
+        ip "$@" link add "$br" type bridge
     fi
-    ip "$@" link set "$LAB_BRIDGE" up
+    ip "$@" link set "$br" up
     if ! ip "$@" link show "$LAB_NOT_BRIDGE" > /dev/null 2>&1; then
         ip "$@" link add "$LAB_NOT_BRIDGE" type veth peer name "${LAB_NOT_BRIDGE%0}1"
     fi
@@ -896,7 +900,7 @@ ensure_host2() {
     done
     linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml.new"
     define_if_changed h2_virsh "$LAB_H2_LINUX_VM" "$S/$LAB_H2_LINUX_VM.xml"
-    ensure_bridge -n "$H2_NS"
+    ensure_bridge "$LAB_H2_BRIDGE" -n "$H2_NS"
 }
 
 # ---- delay proxy: a slow link in front of the lab sshd ------------------------------
@@ -998,7 +1002,7 @@ cmd_up() {
     ensure_sshd
     ensure_iso
     ensure_uefi
-    ensure_bridge
+    ensure_bridge "$LAB_BRIDGE"
     local vm
     for vm in $LAB_VMS; do ensure_vm "$vm"; done
     ensure_linux_vm
@@ -1141,7 +1145,7 @@ cmd_env() {
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
-    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI LAB_BRIDGE LAB_NOT_BRIDGE; do
+    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI LAB_BRIDGE LAB_H2_BRIDGE LAB_NOT_BRIDGE; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
     [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"
