@@ -151,6 +151,15 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
      * with "Unable to find any firmware to satisfy 'efi'". */
     fw = xpath_strings(doc, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
     f->uefi = fw->len > 0;
+    /* Secure Boot firmware is for q35 only (it needs SMM): asked for that
+     * machine, the loader's secure enum lists yes when there is one */
+    if (f->uefi) {
+        g_autofree char *qxml = virConnectGetDomainCapabilities(vc, NULL, f->arch, "q35", f->virt_types->pdata[0], 0);
+        g_autoptr(xmlDoc) qdoc = parse(qxml);
+        g_autoptr(GPtrArray) sec = qdoc ? xpath_strings(qdoc, "/domainCapabilities/os/loader/enum[@name='secure']/value[.='yes']") : NULL;
+        f->uefi_secure = sec && sec->len > 0;
+        virResetLastError();
+    }
     scsi = xpath_strings(doc, "/domainCapabilities/devices/disk/enum[@name='bus']/value[.='scsi']");
     f->virtio_scsi = scsi->len > 0;
     if (f->default_machine && !f->machines->len)

@@ -66,6 +66,7 @@ walk() {
 finish() {
     k Enter; k Tab Right; k Tab; t "$1"
     k NPage; page 6 || return 1
+    k Tab Tab Tab Tab Left Left   # boot: CD-ROM, then (none): there is no disk
     k NPage; page 7
 }
 enslaved() {   # enslaved IP-ARGS URI NAME BRIDGE: NAME's tap is a port of BRIDGE

@@ -7,7 +7,9 @@
 # Secure Boot off, so libvirt picks plain OVMF and no SMM), the loader and
 # NVRAM file libvirt chose, that the guest boots the lab GRUB ISO under EFI
 # (GRUB's menu on virtdeck's serial console, $grub_platform = efi) and how
-# long that takes. The refusal: host 2 with OVMF's descriptors hidden from
+# long that takes. UEFI with Secure Boot is offered for q35 (refused inline
+# on pc): enrolled keys and SMM in the XML, libvirt starts it with the
+# secure loader. The refusal: host 2 with OVMF's descriptors hidden from
 # its libvirtd lists no loader, and the wizard there offers BIOS only.
 # Objects are named vdu*.
 # shellcheck source=tests/lab/lib.sh disable=SC2016,SC2034
@@ -24,7 +26,7 @@ FW_DIR=/usr/share/qemu/firmware
 
 ls $FW_DIR/*.json > /dev/null 2>&1 || tap_skip_all "no UEFI firmware descriptors in $FW_DIR (install ovmf: tests/deps.sh)"
 
-tap_plan 17
+tap_plan 22
 
 lab_up || tap_bail "lab up failed"
 
@@ -37,7 +39,7 @@ in_h2() {
 }
 cleanup() {
     local d
-    for d in $VM; do
+    for d in $VM vdusb1; do
         lab_virsh "$U" destroy "$d" > /dev/null 2>&1
         lab_virsh "$U" undefine --nvram "$d" > /dev/null 2>&1
     done
@@ -83,7 +85,10 @@ k Right
 vd_check "page 3: Right offers UEFI" eval 'firmware_line | grep -q "UEFI"'
 # storage: no disk (the GRUB ISO needs none); network: default NAT
 k NPage; page 4; k Right Right
-k NPage; page 5; k NPage; page 6; k NPage; page 7
+k NPage; page 5; k NPage; page 6
+k Space                        # no VNC: "create and start" opens the serial console
+k Tab Tab Tab Tab Left Left   # boot: CD-ROM, then (none): there is no disk
+k NPage; page 7
 vd_check "review: firmware UEFI, machine q35, the XML asks for efi without Secure Boot" \
     eval 'vd_has "firmware UEFI" && vd_has "machine q35" && vd_has "firmware=\"efi\""'
 t0=$(lab_ms)
@@ -114,6 +119,34 @@ k C-]; vd_wait_gone "leaves" 10
 lab_virsh "$U" destroy "$VM" > /dev/null
 tap_check "undefine --nvram removes the domain and its NVRAM file" \
     eval 'lab_virsh "$U" undefine --nvram "$VM" > /dev/null && [ ! -e "$NVRAM" ]'
+
+# ---- Secure Boot: offered for q35 (its domcapabilities list secure=yes), with SMM ------
+SB=vdusb1
+to_page3 "$SB"
+k Tab; k Enter; t q35; k Enter
+k Tab C-u; t 1; k Tab Tab C-u; t 128m; k Tab C-u; t 128m; k Tab
+k Right Right
+vd_check "page 3: Right twice offers UEFI with Secure Boot" eval 'firmware_line | grep -q "UEFI with Secure Boot"'
+# machine pc (the first entry the list's filter finds for "pc"): refused inline
+k BTab BTab BTab BTab BTab; k Enter; t pc; k Enter
+vd_check "Secure Boot on machine pc: the wizard says it needs q35" vd_wait_for "needs a q35 machine" 5
+k Enter; t q35; k Enter
+vd_wait_gone "needs a q35 machine" 5
+k NPage; page 4; k Right Right
+k NPage; page 5; k NPage; page 6
+k Tab Tab Tab Tab Left Left
+k NPage; page 7
+k Tab Tab; k Enter   # Create only
+vd_wait_for "Created $SB" 60
+X=$(lab_virsh "$U" dumpxml --inactive "$SB")
+tap_check "Secure Boot XML: efi, secure-boot and enrolled-keys on, SMM on, q35" \
+    eval 'grep -q "<feature enabled=.yes. name=.secure-boot./>" <<< "$X" && grep -q "<feature enabled=.yes. name=.enrolled-keys./>" <<< "$X" && grep -q "<smm state=.on./>" <<< "$X" && grep -q "machine=.pc-q35-" <<< "$X"'
+L=
+tap_check "Secure Boot: libvirt starts it with a secure pflash loader and the enrolled-keys NVRAM template" \
+    eval 'lab_virsh "$U" start "$SB" > /dev/null && L=$(lab_virsh "$U" dumpxml "$SB") &&
+          grep -q "<loader readonly=.yes. secure=.yes. type=.pflash.>" <<< "$L" && grep -q "<nvram template=./usr/share/OVMF/OVMF_VARS[^.]*\.ms\.fd" <<< "$L"'
+lab_virsh "$U" destroy "$SB" > /dev/null 2>&1
+lab_virsh "$U" undefine --nvram "$SB" > /dev/null 2>&1
 
 # ---- refusal: host 2 without a loader (OVMF's descriptors hidden from its libvirtd) ----
 in_h2 "mkdir -p /run/vdu-nofw && mount --bind /run/vdu-nofw $FW_DIR"
