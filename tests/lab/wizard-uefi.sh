@@ -26,7 +26,7 @@ FW_DIR=/usr/share/qemu/firmware
 
 ls $FW_DIR/*.json > /dev/null 2>&1 || tap_skip_all "no UEFI firmware descriptors in $FW_DIR (install ovmf: tests/deps.sh)"
 
-tap_plan 22
+tap_plan 23
 
 lab_up || tap_bail "lab up failed"
 
@@ -70,7 +70,8 @@ to_page3() {
 
 vd_config '[general]
 refresh = 3600'
-vd_start 80 24 -c "$U"
+# wide enough for GRUB's 80 columns in the console pane
+vd_start 110 30 -c "$U"
 vd_wait_host 1 connected 20
 
 # ---- host 1: OVMF installed, libvirt lists a loader, the wizard offers UEFI -------------
@@ -108,12 +109,25 @@ tap_check "live XML: libvirt chose a read-only pflash OVMF loader without Secure
 tap_check "libvirt made the NVRAM file from the template ($NVRAM)" \
     eval '[ -n "$NVRAM" ] && [ -s "$NVRAM" ] && grep -q "<nvram template=./usr/share/OVMF/OVMF_VARS" <<< "$L"'
 
-# virtdeck opened the serial console: GRUB's menu there
-vd_check "the guest boots to the lab GRUB menu (virtdeck's serial console)" vd_wait_for "Lab entry one" 60
-tap_diag "UEFI boot to the GRUB menu: $(( $(lab_ms) - t0 )) ms from Create and start (TCG, q35, OVMF)"
-# GRUB's command line: which platform it was built for
+# virtdeck opened the serial console: GRUB's menu there. GRUB draws it once
+# and waits, so a key (Ctrl-N, "down" for GRUB, nothing for OVMF: no ESC that
+# could open OVMF's setup) redraws it; pressed every second until it shows.
+grub_menu_seen() {
+    local i
+    for i in $(seq 90); do
+        vd_has "Lab entry one" && return 0
+        k C-n; sleep 0.9
+    done
+    return 1
+}
+vd_check "virtdeck opened the console of $VM" vd_wait_for "leaves" 20
+vd_check "the guest boots to the lab GRUB menu (virtdeck's serial console)" grub_menu_seen
+tap_diag "UEFI boot to the GRUB menu: $(( $(lab_ms) - t0 )) ms from Create and start to the menu on the screen (TCG, q35, OVMF; 1 s polling)"
+# GRUB's command line: which platform it was built for (typed one key at a
+# time: GRUB polls the serial line)
+slow_type() { local i; for ((i = 0; i < ${#1}; i++)); do vd_type "${1:i:1}"; sleep 0.05; done; }
 k c; vd_wait_for "grub>" 10
-t 'echo plat=$grub_platform'; k Enter
+slow_type 'echo plat=$grub_platform'; k Enter
 vd_check "GRUB runs under EFI (\$grub_platform = efi)" vd_wait_for "plat=efi" 10
 k C-]; vd_wait_gone "leaves" 10
 lab_virsh "$U" destroy "$VM" > /dev/null
