@@ -28,6 +28,7 @@ MAC2=52:54:00:5d:75:02
 tap_plan 16
 
 lab_up || tap_bail "lab up failed"
+T0=$SECONDS   # after the wait for the lab lock
 
 cleanup() {
     lab_virsh "$U" destroy "$VM" > /dev/null 2>&1
@@ -129,4 +130,5 @@ tap_check "host 2: its tap device is a port of $LAB_H2_BRIDGE in netns labhost2"
 k C-]; vd_wait_gone "leaves" 10
 vd_check "virtdeck still runs" vd_alive
 
+tap_diag "run time after the lab lock: $((SECONDS - T0)) s"
 tap_done

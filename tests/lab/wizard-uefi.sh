@@ -29,6 +29,7 @@ ls $FW_DIR/*.json > /dev/null 2>&1 || tap_skip_all "no UEFI firmware descriptors
 tap_plan 23
 
 lab_up || tap_bail "lab up failed"
+T0=$SECONDS   # after the wait for the lab lock
 
 # host 2's libvirtd runs in mount and network namespaces of its own (lab.sh)
 h2_libvirtd_pid() { awk '$1 == "libvirtd" {print $2}' "$LAB/host2/pids" 2> /dev/null; }
@@ -179,4 +180,5 @@ tap_check "host 2: nothing was made" eval '! lab_virsh "$LAB_H2_URI" dominfo "$H
 in_h2 "umount $FW_DIR && rmdir /run/vdu-nofw"
 tap_check "host 2 with its descriptors back lists efi again" efi_listed "$LAB_H2_URI"
 
+tap_diag "run time after the lab lock: $((SECONDS - T0)) s"
 tap_done
