@@ -3,11 +3,13 @@
 #include <config.h>
 
 #include <string.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "i18n.h"
 #include "osinfo.h"
 #include "plan-vm.h"
+#include "fetch.h"
 #include "util.h"
 
 /* ---- enum tables ---- */
@@ -494,13 +496,20 @@ check_install(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrArr
     case VD_INSTALL_ISO_PATH:
         check_host_file(f, errors, "iso", p->iso_path);
         break;
-    case VD_INSTALL_URL:
-        if (empty(p->url) || !(g_str_has_prefix(p->url, "http://") || g_str_has_prefix(p->url, "https://")
-                               || g_str_has_prefix(p->url, "ftp://") || g_str_has_prefix(p->url, "nfs:")))
-            ERR("url", "%s", _("An http://, https://, ftp:// or nfs: address of the install tree is needed"));
-        check_host_file(f, errors, "kernel", p->kernel);
-        check_host_file(f, errors, "initrd", p->initrd);
+    case VD_INSTALL_URL: {
+        g_autofree char *why = NULL;
+        if (!vd_fetch_url_supported(p->url, &why))
+            ERR("url", "%s", why);
+        /* optional overrides: a path in the tree, a URL, or a file on the host */
+        if (!empty(p->kernel) && g_path_is_absolute(p->kernel))
+            check_host_file(f, errors, "kernel", p->kernel);
+        if (!empty(p->initrd) && g_path_is_absolute(p->initrd))
+            check_host_file(f, errors, "initrd", p->initrd);
+        if (!p->start)
+            ERR("install", "%s", _("A network install starts the machine at once: its kernel is only kept "
+                                   "for the first boot (use Create and start)"));
         break;
+    }
     case VD_INSTALL_PXE:
         if (p->net == VD_NET_NONE)
             ERR("install", "%s", _("PXE boot needs a network interface"));
@@ -656,7 +665,7 @@ check_boot(const struct vd_plan_vm *p, GPtrArray *errors)
 
     if (!p->vnc && !p->serial)
         ERR("console", "%s", _("Choose VNC, a serial console or both"));
-    if (p->boot[0] == VD_BOOT_NONE && p->install != VD_INSTALL_URL)
+    if (p->boot[0] == VD_BOOT_NONE)
         ERR("boot", "%s", _("Choose at least one boot device"));
     for (guint i = 0; i < VD_PLAN_BOOT_MAX && p->boot[i] != VD_BOOT_NONE; i++) {
         if (p->boot[i] == VD_BOOT_CDROM && !cdrom)
@@ -890,22 +899,6 @@ add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
             prop(feat, "name", "enrolled-keys");
         }
     }
-    if (p->install == VD_INSTALL_URL) {
-        GString *cmd = g_string_new(NULL);
-        child(os, "kernel", p->kernel);
-        child(os, "initrd", p->initrd);
-        if (!empty(p->url) && p->os_id && (strstr(p->os_id, "fedora") || strstr(p->os_id, "redhat")
-                                           || strstr(p->os_id, "centos") || strstr(p->os_id, "rocky")
-                                           || strstr(p->os_id, "alma")))
-            g_string_append_printf(cmd, "inst.repo=%s", p->url);
-        else if (!empty(p->url) && p->os_id && strstr(p->os_id, "suse"))
-            g_string_append_printf(cmd, "install=%s", p->url);
-        if (!empty(p->cmdline))
-            g_string_append_printf(cmd, "%s%s", cmd->len ? " " : "", p->cmdline);
-        if (cmd->len)
-            child(os, "cmdline", cmd->str);
-        g_string_free(cmd, TRUE);
-    }
     for (guint i = 0; i < VD_PLAN_BOOT_MAX && p->boot[i] != VD_BOOT_NONE; i++)
         prop(child(os, "boot", NULL), "dev", vd_boot_dev_id(p->boot[i]));
 }
@@ -980,6 +973,64 @@ vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags)
     return vd_vol_xml(&vp, NULL);
 }
 
+char *
+vd_plan_vm_cmdline(const struct vd_plan_vm *p)
+{
+    GString *cmd = g_string_new(NULL);
+
+    if (!empty(p->url) && p->os_id && (strstr(p->os_id, "fedora") || strstr(p->os_id, "redhat")
+                                       || strstr(p->os_id, "centos") || strstr(p->os_id, "rocky")
+                                       || strstr(p->os_id, "alma")))
+        g_string_append_printf(cmd, "inst.repo=%s", p->url);
+    else if (!empty(p->url) && p->os_id && strstr(p->os_id, "suse"))
+        g_string_append_printf(cmd, "install=%s", p->url);
+    if (!empty(p->cmdline))
+        g_string_append_printf(cmd, "%s%s", cmd->len ? " " : "", p->cmdline);
+    return g_string_free(cmd, FALSE);
+}
+
+char *
+vd_plan_vm_install_xml(const char *xml, const char *kernel, const char *initrd, const char *cmdline, char **error)
+{
+    xmlDocPtr doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                        : NULL;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, os = NULL, n, next;
+    char *out;
+
+    for (n = root ? root->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "os"))
+            os = n;
+    if (!os) {
+        if (error)
+            *error = g_strdup(_("The domain XML has no <os> element"));
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    /* what the final XML had is replaced */
+    for (n = os->children; n; n = next) {
+        next = n->next;
+        if (n->type == XML_ELEMENT_NODE
+            && (xmlStrEqual(n->name, BAD_CAST "kernel") || xmlStrEqual(n->name, BAD_CAST "initrd")
+                || xmlStrEqual(n->name, BAD_CAST "cmdline"))) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+    }
+    child(os, "kernel", kernel);
+    child(os, "initrd", initrd);
+    if (!empty(cmdline))
+        child(os, "cmdline", cmdline);
+    /* the installer's reboot ends the install run: the next start boots
+     * the final definition (virt-install does the same) */
+    for (n = root->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "on_reboot"))
+            xmlNodeSetContent(n, BAD_CAST "destroy");
+    out = doc_string(doc);
+    xmlFreeDoc(doc);
+    return out;
+}
+
 /* ---- summary ---- */
 
 static char *
@@ -1018,7 +1069,13 @@ vd_plan_vm_summary(const struct vd_plan_vm *p)
         g_string_append_printf(s, _("Install: CD image %s\n"), p->iso_path);
         break;
     case VD_INSTALL_URL:
-        g_string_append_printf(s, _("Install: network, %1$s (kernel %2$s)\n"), p->url, p->kernel);
+        if (empty(p->kernel) && empty(p->initrd))
+            g_string_append_printf(s, _("Install: network tree %s (its kernel and initrd are downloaded "
+                                        "and uploaded to the host's pool for the first boot)\n"), p->url);
+        else
+            g_string_append_printf(s, _("Install: network tree %1$s, kernel %2$s, initrd %3$s\n"), p->url,
+                                   empty(p->kernel) ? _("from the tree") : p->kernel,
+                                   empty(p->initrd) ? _("from the tree") : p->initrd);
         break;
     default:
         g_string_append_printf(s, _("Install: %s\n"), vd_install_label(p->install));

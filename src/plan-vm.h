@@ -53,8 +53,10 @@ struct vd_plan_vm {
     enum vd_install install;
     char *iso_pool, *iso_volume;   /* ISO_VOLUME */
     char *iso_path;                /* ISO_PATH */
-    char *url;                     /* URL: install tree, passed on the kernel command line */
-    char *kernel, *initrd;         /* URL: paths on the host */
+    char *url;                     /* URL: install tree (http, https): its kernel and initrd are
+                                    * downloaded at creation (fetch.c) */
+    char *kernel, *initrd;         /* URL: optional overrides, a path in the tree, a URL or an
+                                    * absolute path on the host (not fetched) */
     char *cmdline;                 /* URL: extra kernel arguments */
 
     guint vcpus;
@@ -181,6 +183,14 @@ char *vd_plan_mac_canonical(const char *mac);
 /* Domain XML (libxml2). The existing volume's format comes from f when
  * given. Returns NULL and *error when the plan cannot be written. */
 char *vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f, char **error);
+/* Network install: the kernel arguments (inst.repo= for Fedora/RHEL,
+ * install= for SUSE, then the typed ones); "" when none. */
+char *vd_plan_vm_cmdline(const struct vd_plan_vm *p);
+/* The first boot's XML of a network install: xml (the final domain XML,
+ * the plan's or an edited one) with <kernel>, <initrd>, <cmdline> in <os>
+ * and on_reboot destroy. NULL and *error when xml has no <os>. */
+char *vd_plan_vm_install_xml(const char *xml, const char *kernel, const char *initrd, const char *cmdline,
+                             char **error);
 /* Volume XML of the new disk (NULL when the plan creates none), by
  * vol-xml.c; the flags for virStorageVolCreateXML in *flags. */
 char *vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags);

@@ -229,10 +229,32 @@ check_combo(const struct combo *c, const struct vd_host_facts *f, GPtrArray *sam
         assert_xp(doc, "/domain/os/boot[1]/@dev", first);
         assert_xp(doc, "count(/domain/os/boot[@dev='hd'])", "1");
     }
-    /* direct kernel boot only for a network install */
-    assert_xp(doc, "/domain/os/kernel", c->install == VD_INSTALL_URL ? "/var/lib/libvirt/boot/linux" : NULL);
-    assert_xp(doc, "/domain/os/initrd", c->install == VD_INSTALL_URL ? "/var/lib/libvirt/boot/initrd.gz" : NULL);
-    assert_xp(doc, "/domain/os/cmdline", c->install == VD_INSTALL_URL ? "console=ttyS0 priority=low" : NULL);
+    /* the final definition never has a kernel: a network install boots it
+     * once from the install definition */
+    assert_xp(doc, "/domain/os/kernel", NULL);
+    assert_xp(doc, "/domain/os/initrd", NULL);
+    assert_xp(doc, "/domain/os/cmdline", NULL);
+    assert_xp(doc, "/domain/on_reboot", "restart");
+    if (c->install == VD_INSTALL_URL) {
+        g_autofree char *cmd = vd_plan_vm_cmdline(p);
+        g_autofree char *e2 = NULL;
+        g_autofree char *ix = vd_plan_vm_install_xml(xml, "/var/lib/libvirt/images/vdwunit-kernel",
+                                                     "/var/lib/libvirt/images/vdwunit-initrd", cmd, &e2);
+        xmlDocPtr id;
+
+        g_assert_nonnull(ix);
+        id = xmlReadMemory(ix, (int)strlen(ix), "i.xml", NULL, XML_PARSE_NONET);
+        g_assert_nonnull(id);
+        if (schema && !schema_valid(rng, id))
+            g_error("install XML not valid against %s:\n%s", SCHEMA, ix);
+        assert_xp(id, "/domain/os/kernel", "/var/lib/libvirt/images/vdwunit-kernel");
+        assert_xp(id, "/domain/os/initrd", "/var/lib/libvirt/images/vdwunit-initrd");
+        assert_xp(id, "/domain/os/cmdline", "console=ttyS0 priority=low");
+        assert_xp(id, "/domain/on_reboot", "destroy");
+        assert_xp(id, "/domain/os/type/@machine", c->q35 ? "q35" : "pc");
+        assert_xp(id, "count(/domain/devices/disk[@device='disk'])", c->disk == VD_DISK_NONE ? "0" : "1");
+        xmlFreeDoc(id);
+    }
 
     /* the disk */
     assert_xp(doc, "count(/domain/devices/disk[@device='disk'])", c->disk == VD_DISK_NONE ? "0" : "1");
@@ -521,7 +543,24 @@ test_validation(void)
         "iso", "No volume x.iso");
     TRY((q->install = VD_INSTALL_ISO_PATH, q->iso_path = g_strdup("rel.iso")), "iso", "absolute");
     TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("file:///x")), "url", "http://");
-    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http://x/")), "kernel", "A path on the host");
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("ftp://x/tree/")), "url", "ftp and nfs are not");
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http:///tree/")), "url", "Not a valid URL");
+    {
+        /* a path in the tree is not a host path; a host path must exist */
+        g_autoptr(vd_plan_vm) q = vd_plan_vm_copy(p);
+        bool was = f->local;
+        q->install = VD_INSTALL_URL;
+        q->url = g_strdup("http://x/");
+        q->kernel = g_strdup("images/pxeboot/vmlinuz");
+        g_assert_null(msg_for(q, f, "kernel", NULL));
+        f->local = true;
+        g_free(q->kernel);
+        q->kernel = g_strdup("/nonexistent/k");
+        EXPECT(q, "kernel", "No such file");
+        f->local = was;
+    }
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http://x/"), q->start = false), "install",
+        "Create and start");
     TRY((g_free(q->net_source), q->net_source = g_strdup("isolated")), "net-source", "not active");
     TRY((g_free(q->net_source), q->net_source = g_strdup("zzz")), "net-source", "No network named zzz");
     TRY((q->net = VD_NET_BRIDGE, g_free(q->net_source), q->net_source = g_strdup("virbr0")), "net-source",
