@@ -131,7 +131,6 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
     g_autoptr(xmlDoc) doc = NULL;
     g_autofree char *s = NULL;
     g_autoptr(GPtrArray) fw = NULL;
-    g_autoptr(GPtrArray) loaders = NULL;
     g_autoptr(GPtrArray) scsi = NULL;
 
     f->cpu_modes[VD_CPU_DEFAULT] = true;
@@ -151,9 +150,22 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
         g_autofree char *v = xpath_string(doc, e);
         f->cpu_modes[m] = g_strcmp0(v, "yes") == 0;
     }
+    /* The plan writes <os firmware='efi'> (libvirt >= 5.2 picks the loader
+     * and NVRAM template from the firmware descriptors), so UEFI is offered
+     * only when that value is listed. Loader paths alone (no descriptors,
+     * libvirt's built-in or qemu.conf nvram list) would make the define fail
+     * with "Unable to find any firmware to satisfy 'efi'". */
     fw = xpath_strings(doc, "/domainCapabilities/os/enum[@name='firmware']/value[.='efi']");
-    loaders = xpath_strings(doc, "/domainCapabilities/os/loader[@supported='yes']/value");
-    f->uefi = fw->len > 0 || loaders->len > 0;
+    f->uefi = fw->len > 0;
+    /* Secure Boot firmware is for q35 only (it needs SMM): asked for that
+     * machine, the loader's secure enum lists yes when there is one */
+    if (f->uefi) {
+        g_autofree char *qxml = virConnectGetDomainCapabilities(vc, NULL, f->arch, "q35", f->virt_types->pdata[0], 0);
+        g_autoptr(xmlDoc) qdoc = parse(qxml);
+        g_autoptr(GPtrArray) sec = qdoc ? xpath_strings(qdoc, "/domainCapabilities/os/loader/enum[@name='secure']/value[.='yes']") : NULL;
+        f->uefi_secure = sec && sec->len > 0;
+        virResetLastError();
+    }
     scsi = xpath_strings(doc, "/domainCapabilities/devices/disk/enum[@name='bus']/value[.='scsi']");
     f->virtio_scsi = scsi->len > 0;
     if (f->default_machine && !f->machines->len)
@@ -222,13 +234,20 @@ read_networks(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
     virResetLastError();
 }
 
-/* Real bridges: from the interface driver, else (this machine) sysfs;
- * the bridges of libvirt networks are not listed. */
+/* Real bridges: the interfaces libvirt's interface driver describes as
+ * <interface type='bridge'>; the bridges of libvirt networks are not listed.
+ * All of them, not only the "active" ones: the udev backend calls an
+ * interface active when its operstate is up, and a bridge with no port yet
+ * (a new host bridge, before its first guest) is "down" with NO-CARRIER
+ * although it is up and usable. Only when the connection has no interface
+ * driver at all (virConnectListAllInterfaces fails) and libvirtd runs on
+ * this machine, /sys/class/net/NAME/bridge says the same thing; for a remote
+ * host nothing but libvirt is asked. */
 static void
 read_bridges(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
 {
     virInterfacePtr *ifs = NULL;
-    int n = virConnectListAllInterfaces(vc, &ifs, VIR_CONNECT_LIST_INTERFACES_ACTIVE);
+    int n = virConnectListAllInterfaces(vc, &ifs, 0);
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
 
     for (int i = 0; i < n; i++) {
@@ -241,7 +260,7 @@ read_bridges(virConnectPtr vc, struct vd_host_facts *f, GPtrArray *net_bridges)
     }
     free(ifs);
     virResetLastError();
-    if (n <= 0 && f->local) {
+    if (n < 0 && f->local) {
         g_autoptr(GDir) d = g_dir_open("/sys/class/net", 0, NULL);
         const char *name;
         while (d && (name = g_dir_read_name(d))) {

@@ -52,8 +52,8 @@ ID_TABLE(vd_net_kind_id, enum vd_net_kind, VD_NET_KIND_LAST, "network", "bridge"
 LABEL_TABLE(vd_net_kind_label, enum vd_net_kind, VD_NET_KIND_LAST,
             N_("virtual network"), N_("host bridge"), N_("no network"))
 ID_TABLE(vd_nic_model_id, enum vd_nic_model, VD_NIC_LAST, "virtio", "e1000e", "rtl8139")
-ID_TABLE(vd_firmware_id, enum vd_firmware, VD_FW_LAST, "bios", "uefi")
-LABEL_TABLE(vd_firmware_label, enum vd_firmware, VD_FW_LAST, N_("BIOS"), N_("UEFI"))
+ID_TABLE(vd_firmware_id, enum vd_firmware, VD_FW_LAST, "bios", "uefi", "uefi-secure")
+LABEL_TABLE(vd_firmware_label, enum vd_firmware, VD_FW_LAST, N_("BIOS"), N_("UEFI"), N_("UEFI with Secure Boot"))
 ID_TABLE(vd_cpu_mode_id, enum vd_cpu_mode, VD_CPU_MODE_LAST,
          "default", "host-passthrough", "host-model", "maximum")
 LABEL_TABLE(vd_cpu_mode_label, enum vd_cpu_mode, VD_CPU_MODE_LAST,
@@ -553,8 +553,12 @@ check_cpu_memory(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtr
         g_autofree char *h = vd_format_kib(f->free_kib);
         WARN("memory", _("Only %s free on the host now"), h);
     }
-    if (p->firmware == VD_FW_UEFI && f && !f->uefi)
+    if (p->firmware != VD_FW_BIOS && f && !f->uefi)
         ERR("firmware", "%s", _("This host offers no UEFI firmware (install OVMF)"));
+    else if (p->firmware == VD_FW_UEFI_SECURE && f && !f->uefi_secure)
+        ERR("firmware", "%s", _("This host offers no Secure Boot firmware"));
+    else if (p->firmware == VD_FW_UEFI_SECURE && !is_q35(p))
+        ERR("firmware", "%s", _("Secure Boot needs a q35 machine (SMM)"));
     if (f && !empty(p->machine) && f->machines->len && !str_in(f->machines, p->machine))
         ERR("machine", _("Machine type %s is not offered by this host"), p->machine);
     if (f && !empty(p->virt_type) && f->virt_types->len && !str_in(f->virt_types, p->virt_type))
@@ -872,12 +876,29 @@ add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
 {
     xmlNodePtr os = child(dom, "os", NULL), type;
 
-    if (p->firmware == VD_FW_UEFI)
+    if (p->firmware != VD_FW_BIOS)
         prop(os, "firmware", "efi");
     type = child(os, "type", "hvm");
     prop(type, "arch", p->arch ? p->arch : "x86_64");
     if (!empty(p->machine))
         prop(type, "machine", p->machine);
+    if (p->firmware != VD_FW_BIOS) {
+        /* libvirt picks the loader and its NVRAM template from the firmware
+         * descriptors. Without a feature it prefers, on q35, Secure Boot with
+         * Microsoft's keys enrolled, which refuses any unsigned boot loader:
+         * plain UEFI says secure-boot no (and needs no SMM); Secure Boot asks
+         * for enrolled keys too, and its firmware needs SMM (add_features). */
+        bool sb = p->firmware == VD_FW_UEFI_SECURE;
+        xmlNodePtr fw = child(os, "firmware", NULL), feat;
+        feat = child(fw, "feature", NULL);
+        prop(feat, "enabled", sb ? "yes" : "no");
+        prop(feat, "name", "secure-boot");
+        if (sb) {
+            feat = child(fw, "feature", NULL);
+            prop(feat, "enabled", "yes");
+            prop(feat, "name", "enrolled-keys");
+        }
+    }
     for (guint i = 0; i < VD_PLAN_BOOT_MAX && p->boot[i] != VD_BOOT_NONE; i++)
         prop(child(os, "boot", NULL), "dev", vd_boot_dev_id(p->boot[i]));
 }
@@ -916,6 +937,8 @@ vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f,
     n = child(dom, "features", NULL);
     child(n, "acpi", NULL);
     child(n, "apic", NULL);
+    if (p->firmware == VD_FW_UEFI_SECURE)
+        prop(child(n, "smm", NULL), "state", "on");
     if (p->cpu_mode != VD_CPU_DEFAULT)
         prop(child(dom, "cpu", NULL), "mode", vd_cpu_mode_id(p->cpu_mode));
     prop(child(dom, "clock", NULL), "offset", "utc");

@@ -32,7 +32,9 @@ enum vd_cache {
 };
 enum vd_net_kind { VD_NET_NETWORK = 0, VD_NET_BRIDGE, VD_NET_NONE, VD_NET_KIND_LAST };
 enum vd_nic_model { VD_NIC_VIRTIO = 0, VD_NIC_E1000E, VD_NIC_RTL8139, VD_NIC_LAST };
-enum vd_firmware { VD_FW_BIOS = 0, VD_FW_UEFI, VD_FW_LAST };
+/* UEFI: plain OVMF (Secure Boot off); UEFI_SECURE: Secure Boot with the
+ * usual keys enrolled, q35 and SMM (what Windows 11 asks for) */
+enum vd_firmware { VD_FW_BIOS = 0, VD_FW_UEFI, VD_FW_UEFI_SECURE, VD_FW_LAST };
 enum vd_cpu_mode {
     VD_CPU_DEFAULT = 0,       /* no <cpu>: the hypervisor's default model */
     VD_CPU_HOST_PASSTHROUGH, VD_CPU_HOST_MODEL, VD_CPU_MAXIMUM, VD_CPU_MODE_LAST
@@ -110,7 +112,8 @@ struct vd_host_facts {
     GPtrArray *machines;      /* char *: aliases first ("pc", "q35"), then versions */
     guint max_vcpus;          /* from domain capabilities */
     bool cpu_modes[VD_CPU_MODE_LAST];
-    bool uefi;                /* a UEFI loader is offered */
+    bool uefi;                /* firmware autoselection offers efi */
+    bool uefi_secure;         /* and a Secure Boot one for q35 */
     bool virtio_scsi;
     guint cpus;               /* host CPUs */
     guint64 mem_kib, free_kib;

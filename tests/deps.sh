@@ -10,7 +10,7 @@ run_pkgs="libvirt-clients ncurses-term locales osinfo-db glib-networking"
 lab_pkgs="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc
   qemu-system-x86 qemu-utils openssh-server openssh-client grub-pc-bin xorriso mtools
   busybox-static expect tmux rrdtool iproute2 dnsmasq-base cpio python3 xz-utils binutils
-  libxml2-utils"
+  ovmf grub-efi-amd64-bin libxml2-utils"
 
 want="$build_pkgs $run_pkgs"
 [ "${1:-}" = "--run-only" ] || want="$want $lab_pkgs"

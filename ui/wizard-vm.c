@@ -176,7 +176,10 @@ form_to_plan(struct wizard *w)
     p->cpu_mode = choice_of(w, "cpu-mode");
     p->memory_mib = ui_dialog_number(w->d, "memory", &v) ? v : 0;
     p->max_memory_mib = ui_dialog_number(w->d, "max-memory", &v) ? v : 0;
-    p->firmware = g_strcmp0(text_of(w, "firmware"), vd_firmware_label(VD_FW_UEFI)) == 0 ? VD_FW_UEFI : VD_FW_BIOS;
+    p->firmware = VD_FW_BIOS;
+    for (int i = 0; i < VD_FW_LAST; i++)
+        if (g_strcmp0(text_of(w, "firmware"), vd_firmware_label(i)) == 0)
+            p->firmware = i;
     p->disk = choice_of(w, "disk");
     set_str(&p->disk_pool, text_of(w, "disk-pool"));
     set_str(&p->disk_volume, text_of(w, "disk-volume"));
@@ -223,8 +226,12 @@ fill_host_choices(struct wizard *w)
     set_choices(ui_dialog_field(w->d, "virt-type"), f->virt_types, p->virt_type);
     set_choices(ui_dialog_field(w->d, "machine"), f->machines, p->machine);
     g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_BIOS));
+    /* UEFI only when the domain capabilities offer it (a template may ask
+     * for it anyway: then it is there, with the validation's message) */
     if (f->uefi || p->firmware == VD_FW_UEFI)
         g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_UEFI));
+    if (f->uefi_secure || p->firmware == VD_FW_UEFI_SECURE)
+        g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_UEFI_SECURE));
     set_choices(ui_dialog_field(w->d, "firmware"), fw, vd_firmware_label(p->firmware));
     fld = ui_dialog_field(w->d, "net-source");
     set_choices(fld, p->net == VD_NET_BRIDGE ? f->bridges : f->networks, p->net_source);

@@ -210,7 +210,16 @@ check_combo(const struct combo *c, const struct vd_host_facts *f, GPtrArray *sam
     assert_xp(doc, "/domain/vcpu", "2");
     assert_xp(doc, "/domain/os/type/@arch", "x86_64");
     assert_xp(doc, "/domain/os/type/@machine", c->q35 ? "q35" : "pc");
-    assert_xp(doc, "/domain/os/@firmware", c->fw == VD_FW_UEFI ? "efi" : NULL);
+    assert_xp(doc, "/domain/os/@firmware", c->fw != VD_FW_BIOS ? "efi" : NULL);
+    /* UEFI without Secure Boot: libvirt must not pick the enrolled-keys
+     * firmware; with it: enrolled keys and SMM, which that firmware needs */
+    assert_xp(doc, "/domain/os/firmware/feature[@name='secure-boot']/@enabled",
+              c->fw == VD_FW_UEFI ? "no" : c->fw == VD_FW_UEFI_SECURE ? "yes" : NULL);
+    assert_xp(doc, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled",
+              c->fw == VD_FW_UEFI_SECURE ? "yes" : NULL);
+    assert_xp(doc, "count(/domain/os/firmware/feature)",
+              c->fw == VD_FW_UEFI ? "1" : c->fw == VD_FW_UEFI_SECURE ? "2" : "0");
+    assert_xp(doc, "/domain/features/smm/@state", c->fw == VD_FW_UEFI_SECURE ? "on" : NULL);
     assert_xp(doc, "/domain/cpu/@mode", c->cpu == VD_CPU_DEFAULT ? NULL : vd_cpu_mode_id(c->cpu));
     assert_xp(doc, "/domain/metadata/lo:libosinfo/lo:os/@id", c->os ? "http://debian.org/debian/12" : NULL);
 
@@ -341,7 +350,7 @@ test_xml_combinations(void)
     }
     g_test_message("%u combinations checked field by field, %u of them against %s", n, validated, SCHEMA);
     g_assert_cmpuint(validated, >, 1296 / 2);
-    g_assert_cmpuint(n, ==, 6 * 3 * 4 * 2 * 3 * 3 * 2 * 4 * 3 * 2);
+    g_assert_cmpuint(n, ==, 6 * 3 * 4 * 2 * 3 * 3 * VD_FW_LAST * 4 * 3 * 2);
 
     /* and a sample through virt-xml-validate itself */
     if (!g_find_program_in_path("virt-xml-validate")) {
@@ -499,6 +508,25 @@ test_validation(void)
     TRY(q->memory_mib = 9000, "memory", "The host has 8 GiB");
     TRY(q->max_memory_mib = 256, "max-memory", "cannot be below");
     TRY(q->firmware = VD_FW_UEFI, "firmware", "no UEFI");
+    TRY(q->firmware = VD_FW_UEFI_SECURE, "firmware", "no UEFI");
+    f->uefi = true;
+    TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->firmware = VD_FW_UEFI_SECURE), "firmware",
+        "no Secure Boot firmware");
+    f->uefi_secure = true;
+    TRY(q->firmware = VD_FW_UEFI_SECURE, "firmware", "needs a q35 machine");
+    {
+        g_autoptr(vd_plan_vm) q = vd_plan_vm_copy(p);
+        g_autoptr(GPtrArray) e2 = vd_plan_errors_new();
+        g_free(q->machine);
+        q->machine = g_strdup("q35");
+        q->firmware = VD_FW_UEFI_SECURE;
+        g_assert_true(vd_plan_vm_validate(q, f, e2));
+        q->firmware = VD_FW_UEFI;
+        g_free(q->machine);
+        q->machine = g_strdup("pc");
+        g_assert_true(vd_plan_vm_validate(q, f, e2));
+    }
+    f->uefi = f->uefi_secure = false;
     TRY((g_free(q->machine), q->machine = g_strdup("virt")), "machine", "not offered");
     TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->disk_bus = VD_BUS_IDE), "disk-bus", "no IDE");
     TRY(q->disk_size_mib = 0, "disk-size", "above 0");
