@@ -21,7 +21,7 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
 
-enum job_kind { JOB_REFRESH, JOB_ACTION, JOB_TASK, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
+enum job_kind { JOB_REFRESH, JOB_TICK, JOB_ACTION, JOB_TASK, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
 
 struct vd_task {
     struct vd_conn *c;           /* own reference; NULL in vd_conn_run_sync */
@@ -106,7 +106,16 @@ struct vd_conn {
                                     with the last snapshot and must not change */
     struct vd_addr_cache *addrs; /* guests' IP addresses (net-addr.h), worker only */
     guint rpc_addrs;             /* calls of the last address refresh */
+    struct vd_refresh_times times;  /* of the refresh in progress */
+    guint64 publish_us;          /* the last refresh's publish() */
+    guint64 history_us;          /* and its record_history() */
 };
+
+static guint64
+since_us(gint64 t0)
+{
+    return (guint64)(g_get_monotonic_time() - t0);
+}
 
 static void task_free(struct vd_task *t);
 static GThreadPool *node_pool;
@@ -326,7 +335,7 @@ publish(struct vd_conn *c, struct vd_host_snap *s)
     g_mutex_unlock(&c->lock);
     changed = !snap_same(old, s);
     vd_host_snap_unref(old);
-    if (changed)
+    if (changed || c->opt.notify_every_refresh)
         post_notify(c);
 }
 
@@ -531,10 +540,14 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out, unsigned int stats, unsigned int
     gint64 now = vd_now_ms();
     int n;
 
+    gint64 t0 = g_get_monotonic_time();
+
     c->rpc++;
     n = virConnectGetAllDomainStats(c->vc, stats, &recs, which);
+    c->times.bulk_us += since_us(t0);
     if (n < 0)
         return -1;
+    t0 = g_get_monotonic_time();
     for (int i = 0; i < n; i++) {
         struct vd_domain *d = domain_from_ptr(c, recs[i]->dom);
         virTypedParameterPtr p = recs[i]->params;
@@ -574,6 +587,7 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out, unsigned int stats, unsigned int
         g_ptr_array_add(out, d);
     }
     virDomainStatsRecordListFree(recs);
+    c->times.records_us += since_us(t0);
     return n;
 }
 
@@ -625,6 +639,7 @@ struct node_job {
     struct vd_conn *c;
     struct vd_host_counters h;
     guint rpc;
+    gint64 t_push, t_run, t_done;
     GMutex lock;
     GCond cond;
     bool done;
@@ -683,7 +698,9 @@ node_job_run(gpointer data, gpointer user)
 {
     struct node_job *j = data;
 
+    j->t_run = g_get_monotonic_time();
     node_counters(j->c, &j->h, &j->rpc);
+    j->t_done = g_get_monotonic_time();
     g_mutex_lock(&j->lock);
     j->done = true;
     g_cond_signal(&j->cond);
@@ -697,6 +714,7 @@ node_job_start(struct node_job *j, struct vd_conn *c)
     j->c = c;
     g_mutex_init(&j->lock);
     g_cond_init(&j->cond);
+    j->t_push = g_get_monotonic_time();
     if (!node_pool || !g_thread_pool_push(node_pool, j, NULL))
         node_job_run(j, NULL);
 }
@@ -704,6 +722,8 @@ node_job_start(struct node_job *j, struct vd_conn *c)
 static void
 node_job_finish(struct node_job *j, struct vd_host_counters *h)
 {
+    gint64 t0 = g_get_monotonic_time();
+
     g_mutex_lock(&j->lock);
     while (!j->done)
         g_cond_wait(&j->cond, &j->lock);
@@ -712,6 +732,9 @@ node_job_finish(struct node_job *j, struct vd_host_counters *h)
     g_cond_clear(&j->cond);
     *h = j->h;
     j->c->rpc += j->rpc;
+    j->c->times.node_wait_us = since_us(t0);
+    j->c->times.node_lag_us = (guint64)(j->t_run - j->t_push);
+    j->c->times.node_us = (guint64)(j->t_done - j->t_run);
 }
 
 /* The flags that only list calls know (autostart, transient, managed save),
@@ -846,8 +869,16 @@ collect_domains(struct vd_conn *c, GPtrArray *doms, bool *full)
     if (c->no_rates)
         return refresh_bulk(c, doms, STATS_LIGHT, 0);
     if (!*full) {
+        gint64 t0;
+        bool carried;
+
         n = refresh_bulk(c, doms, STATS_HEAVY, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-        if (n < 0 || carry_inactive(c, doms))
+        if (n < 0)
+            return n;
+        t0 = g_get_monotonic_time();
+        carried = carry_inactive(c, doms);
+        c->times.carry_us += since_us(t0);
+        if (carried)
             return n;
         /* a running domain vanished from the quick tick: a full refresh */
         g_ptr_array_set_size(doms, 0);
@@ -876,9 +907,11 @@ do_refresh_full(struct vd_conn *c, bool full)
     struct vd_host_snap *s;
     struct node_job nj;
     int n;
+    gint64 t_start = g_get_monotonic_time(), t0;
 
-    gint64 t_start = g_get_monotonic_time();
-
+    memset(&c->times, 0, sizeof c->times);
+    c->times.prev_publish_us = c->publish_us;
+    c->times.prev_history_us = c->history_us;
     c->rpc = 0;
     if (c->next)
         g_hash_table_unref(c->next);
@@ -894,8 +927,11 @@ do_refresh_full(struct vd_conn *c, bool full)
             n = refresh_list(c, doms);
         }
     }
+    t0 = g_get_monotonic_time();
     if (n >= 0 && !full && (c->ticks_since_full >= 15 || !copy_list_flags(c, doms)))
         full = true;
+    c->times.carry_us += since_us(t0);
+    t0 = g_get_monotonic_time();
     if (n < 0 ||
         (full && (list_uuids(c, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, autostart) < 0 ||
                   list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
@@ -909,8 +945,11 @@ do_refresh_full(struct vd_conn *c, bool full)
             publish_state(c, VD_HOST_CONNECTED, err);
         return false;
     }
+    if (full)
+        c->times.lists_us = since_us(t0);
     node_job_finish(&nj, &hk);
     /* guests' addresses: their own calls, not the tick's (net-addr.h) */
+    t0 = g_get_monotonic_time();
     if (!c->addrs)
         c->addrs = vd_addr_cache_new();
     if (vd_addr_due(c->addrs, doms, full, vd_now_ms())) {
@@ -918,7 +957,10 @@ do_refresh_full(struct vd_conn *c, bool full)
         c->rpc_total += c->rpc_addrs;
     }
     vd_addr_apply(c->addrs, doms, c->n_fresh);
+    c->times.addrs_us = since_us(t0);
     busy_end(c);
+
+    t0 = g_get_monotonic_time();
 
     s = copy_host_fields(c);
     vd_host_rates_compute(c->host_prev.t_ms ? &c->host_prev : NULL, &hk, &hr);
@@ -943,7 +985,10 @@ do_refresh_full(struct vd_conn *c, bool full)
         g_hash_table_unref(c->prev);
     c->prev = g_steal_pointer(&c->next);
     c->ticks_since_full = full ? 0 : c->ticks_since_full + 1;
+    c->times.rates_us = since_us(t0);
+    t0 = g_get_monotonic_time();
     g_ptr_array_sort(doms, domain_cmp);
+    c->times.sort_us = since_us(t0);
 
     g_ptr_array_unref(s->domains);
     s->domains = doms;
@@ -952,12 +997,18 @@ do_refresh_full(struct vd_conn *c, bool full)
     s->rpc_last_refresh = c->rpc;
     s->rpc_last_addresses = c->rpc_addrs;
     s->last_refresh_full = full;
-    s->refresh_us = (guint64)(g_get_monotonic_time() - t_start);
+    g_free(s->history_error);
     s->history_error = g_strdup(c->history_error);
+    s->times = c->times;
+    s->refresh_us = since_us(t_start);
     c->rpc_total += c->rpc;
     vd_host_snap_ref(s);
+    t0 = g_get_monotonic_time();
     publish(c, s);
+    c->publish_us = since_us(t0);
+    t0 = g_get_monotonic_time();
     record_history(c, s, c->prev, &hk);
+    c->history_us = since_us(t0);
     vd_host_snap_unref(s);
     return true;
 }
@@ -1854,6 +1905,10 @@ handle_job(struct vd_conn *c, struct job *j)
         if (c->vc && !g_atomic_int_get(&c->closed))
             do_refresh(c);
         break;
+    case JOB_TICK:
+        if (c->vc && !g_atomic_int_get(&c->closed))
+            do_refresh_full(c, false);
+        break;
     case JOB_ACTION:
         if (c->vc && !g_atomic_int_get(&c->closed))
             do_action(c, j);
@@ -1953,6 +2008,7 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
             c->opt.keepalive_count = opt->keepalive_count;
         c->opt.history = opt->history;
         c->opt.start_idle = opt->start_idle;
+        c->opt.notify_every_refresh = opt->notify_every_refresh;
     }
     c->ui_ctx = ui_ctx ? g_main_context_ref(ui_ctx) : NULL;
     c->notify = notify;
@@ -2071,6 +2127,19 @@ vd_conn_refresh(struct vd_conn *c)
 {
     if (g_atomic_int_compare_and_exchange(&c->refresh_queued, 0, 1))
         push_job(c, JOB_REFRESH);
+}
+
+void
+vd_conn_tick(struct vd_conn *c)
+{
+    push_job(c, JOB_TICK);
+}
+
+unsigned int
+vd_conn_tick_stats(unsigned int *flags)
+{
+    *flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+    return STATS_HEAVY;
 }
 
 void
