@@ -58,8 +58,8 @@ struct vd_refresh_times {
     guint64 records_us;       /* turning their records into domains and counters */
     guint64 carry_us;         /* quick tick: stopped domains and list flags from the last snapshot */
     guint64 lists_us;         /* full refresh: the three list calls */
-    guint64 node_lag_us;      /* host CPU/memory calls: from the request to their thread starting */
-    guint64 node_us;          /* those two calls (concurrent with the domain calls) */
+    guint64 node_lag_us;      /* host CPU and memory calls (a pool thread each): request to thread start */
+    guint64 node_us;          /* from the request to the later answer (concurrent with the domain calls) */
     guint64 node_wait_us;     /* the worker waiting for them after its own calls */
     guint64 addrs_us;         /* guest addresses, when due (their own calls) */
     guint64 rates_us;         /* rate maths and list flags */
