@@ -688,11 +688,13 @@ copy_host_fields(struct vd_conn *c)
 }
 
 /* Host CPU and memory counters: one call each, when the driver has them. */
-/* On a pool thread, while the worker makes the domain stats call: the node
- * calls travel in the same round trip (libvirt's RPC client multiplexes
+/* On a pool thread each, while the worker makes the domain stats call: the
+ * node calls travel in the same round trip (libvirt's RPC client multiplexes
  * calls of several threads on one connection), so a tick over a slow link
- * costs one round trip, not three. Touches only c->vc, the node_*_n counts
- * (the worker leaves them alone meanwhile) and its own fields. */
+ * costs one round trip, not three; one thread for both made them two round
+ * trips in a row, longer than the stats call itself on a host with no
+ * running domain. A job touches only c->vc, its own node_*_n count (the
+ * worker leaves them alone meanwhile) and its own fields. */
 enum { NODE_CPU, NODE_MEM };
 
 struct node_job {
