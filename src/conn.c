@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "conn.h"
+#include "parallel.h"
 #include "conn-task.h"
 #include "i18n.h"
 #include "net-addr.h"
@@ -1226,6 +1227,8 @@ effective_uri(const char *uri)
     return g_strconcat(uri, strchr(uri, '?') ? "&" : "?", "command=", esc, NULL);
 }
 
+static char *open_error(const char *uri);
+
 static virConnectPtr
 open_conn(const char *uri)
 {
@@ -1245,6 +1248,96 @@ vd_conn_open_uri(const char *uri)
     return open_conn(uri);
 }
 
+/* ---- one connection per URI for the synchronous helpers ------------------- */
+
+struct shared_conn {
+    GMutex lock;
+    bool tried;
+    virConnectPtr vc;
+    char *error;
+};
+
+static GMutex shared_lock;
+static GHashTable *shared_conns;        /* uri -> struct shared_conn *, NULL: off */
+
+static void
+shared_conn_free(gpointer p)
+{
+    struct shared_conn *e = p;
+
+    if (e->vc)
+        virConnectClose(e->vc);
+    g_free(e->error);
+    g_mutex_clear(&e->lock);
+    g_free(e);
+}
+
+void
+vd_conn_share_begin(void)
+{
+    g_mutex_lock(&shared_lock);
+    if (!shared_conns)
+        shared_conns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, shared_conn_free);
+    g_mutex_unlock(&shared_lock);
+}
+
+void
+vd_conn_share_end(void)
+{
+    GHashTable *t;
+
+    g_mutex_lock(&shared_lock);
+    t = g_steal_pointer(&shared_conns);
+    g_mutex_unlock(&shared_lock);
+    if (t)
+        g_hash_table_destroy(t);
+}
+
+/* A new connection, or a new reference to the shared one of uri (opened
+ * once: the callers that come meanwhile wait for it, and a failure is
+ * theirs too, so a password is asked once). NULL and *error on failure. */
+static virConnectPtr
+open_sync(const char *uri, char **error)
+{
+    struct shared_conn *e = NULL;
+    virConnectPtr vc;
+
+    g_mutex_lock(&shared_lock);
+    if (shared_conns) {
+        e = g_hash_table_lookup(shared_conns, uri);
+        if (!e) {
+            e = g_new0(struct shared_conn, 1);
+            g_mutex_init(&e->lock);
+            g_hash_table_insert(shared_conns, g_strdup(uri), e);
+        }
+    }
+    g_mutex_unlock(&shared_lock);
+    if (!e) {
+        vc = open_conn(uri);
+        if (vc)
+            virConnectSetKeepAlive(vc, 2, 3);
+        else
+            *error = open_error(uri);
+        return vc;
+    }
+    g_mutex_lock(&e->lock);
+    if (!e->tried) {
+        e->tried = true;
+        e->vc = open_conn(uri);
+        if (e->vc)
+            virConnectSetKeepAlive(e->vc, 2, 3);
+        else
+            e->error = open_error(uri);
+    }
+    vc = e->vc;
+    if (vc)
+        virConnectRef(vc);
+    else
+        *error = g_strdup(e->error);
+    g_mutex_unlock(&e->lock);
+    return vc;
+}
+
 /* The error of a failed open, with host key refusals said plainly; the
  * answers of a host whose authentication failed are asked again. */
 static char *
@@ -1261,20 +1354,52 @@ open_error(const char *uri)
     return g_steal_pointer(&err);
 }
 
+/* The host's facts: six independent calls made at once (one round trip). */
+struct host_info_calls {
+    virConnectPtr vc;
+    char *host;
+    const char *type;
+    virNodeInfo ni;
+    int ni_ok;
+    unsigned long lib;
+    int lib_ok;
+    int cpu_n, mem_n;
+};
+
+static void
+host_info_call(guint i, gpointer data)
+{
+    struct host_info_calls *h = data;
+
+    switch (i) {
+    case 0: h->host = virConnectGetHostname(h->vc); break;
+    case 1: h->type = virConnectGetType(h->vc); break;
+    case 2: h->ni_ok = virNodeGetInfo(h->vc, &h->ni) == 0; break;
+    case 3: h->lib_ok = virConnectGetLibVersion(h->vc, &h->lib) == 0; break;
+    /* the drivers want exactly their own parameter count: ask it once */
+    case 4:
+        if (virNodeGetCPUStats(h->vc, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &h->cpu_n, 0) < 0)
+            h->cpu_n = 0;
+        break;
+    case 5:
+        if (virNodeGetMemoryStats(h->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &h->mem_n, 0) < 0)
+            h->mem_n = 0;
+        break;
+    }
+}
+
 static void
 fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
 {
-    virNodeInfo ni;
-    unsigned long lib = 0;
+    struct host_info_calls h = { .vc = c->vc };
     const char *type;
-    char *host;
 
-    c->rpc += 4;
-    host = virConnectGetHostname(c->vc);
+    vd_parallel(6, host_info_call, &h);
+    c->rpc += 6;
     g_free(s->hostname);
-    s->hostname = vd_sanitize(host);
-    free(host);
-    type = virConnectGetType(c->vc);
+    s->hostname = vd_sanitize(h.host);
+    free(h.host);
+    type = h.type;
     g_free(s->driver);
     s->driver = type ? vd_sanitize(type) : NULL;
     c->is_container_driver = type && g_ascii_strcasecmp(type, "LXC") == 0;
@@ -1291,21 +1416,14 @@ fill_host_info(struct vd_conn *c, struct vd_host_snap *s)
         g_free(s->hostname);
         s->hostname = vd_sanitize(*base && strcmp(base, "/") ? base : "test");
     }
-    if (virNodeGetInfo(c->vc, &ni) == 0) {
-        s->cpus = ni.cpus;
-        s->mem_kib = ni.memory;
+    if (h.ni_ok) {
+        s->cpus = h.ni.cpus;
+        s->mem_kib = h.ni.memory;
     }
-    if (virConnectGetLibVersion(c->vc, &lib) == 0)
-        s->libvirt_version = lib;
-    /* the drivers want exactly their own parameter count: ask it once */
-    c->node_cpu_n = c->node_mem_n = 0;
-    c->rpc += 2;
-    if (virNodeGetCPUStats(c->vc, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &c->node_cpu_n, 0) < 0)
-        c->node_cpu_n = 0;
-    if (virNodeGetMemoryStats(c->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &c->node_mem_n, 0) < 0)
-        c->node_mem_n = 0;
-    c->node_cpu_n = MIN(c->node_cpu_n, 8);
-    c->node_mem_n = MIN(c->node_mem_n, 8);
+    if (h.lib_ok)
+        s->libvirt_version = h.lib;
+    c->node_cpu_n = MIN(h.cpu_n, 8);
+    c->node_mem_n = MIN(h.mem_n, 8);
 }
 
 static void
@@ -1881,20 +1999,20 @@ bool
 vd_conn_run_sync(const char *uri, vd_task_fn fn, gpointer data, char **message, gpointer *result)
 {
     struct vd_task t = { 0 };
+    g_autofree char *err = NULL;
     virConnectPtr vc;
     bool ok;
 
     vd_conn_global_init();
     silence_xml();
-    vc = open_conn(uri);
+    vc = open_sync(uri, &err);
     if (!vc) {
         if (message)
-            *message = last_error();
+            *message = g_steal_pointer(&err);
         if (result)
             *result = NULL;
         return false;
     }
-    virConnectSetKeepAlive(vc, 2, 3);
     t.percent = -1;
     fn(vc, &t, data);
     virConnectClose(vc);
@@ -2287,11 +2405,8 @@ vd_conn_fetch_once(const char *uri, char **error)
      * during the refresh ends --dump with an error instead of a hang */
     vd_conn_global_init();
     silence_xml();
-    c->vc = open_conn(uri);
-    if (!c->vc) {
-        *error = open_error(uri);
-    } else {
-        virConnectSetKeepAlive(c->vc, 2, 3);
+    c->vc = open_sync(uri, error);
+    if (c->vc) {
         s = vd_host_snap_copy(c->snap);
         fill_host_info(c, s);
         c->rpc_total += c->rpc + 1;

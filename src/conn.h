@@ -82,3 +82,8 @@ bool vd_conn_abort_job(struct vd_conn *c);
 /* Synchronous helpers for --dump and tests (no UI): open, one refresh,
  * snapshot. Returns NULL and sets *error on connection failure. */
 struct vd_host_snap *vd_conn_fetch_once(const char *uri, char **error);
+/* Between these, vd_conn_fetch_once and vd_conn_run_sync calls for the same
+ * URI (from any thread, at the same time) share one connection, opened by
+ * the first and closed by vd_conn_share_end: --dump connects once per host. */
+void vd_conn_share_begin(void);
+void vd_conn_share_end(void);

@@ -52,13 +52,13 @@ dump_subnet(GString *l, const char *key, const struct vd_net_subnet *v)
 }
 
 bool
-vd_dump_networks(FILE *out, const char *uri, bool with_stats)
+vd_dump_networks(FILE *out, FILE *err_out, const char *uri, bool with_stats)
 {
     g_autofree char *err = NULL;
     g_autoptr(vd_net_list) l = vd_network_fetch_uri(uri, &err);
 
     if (!l) {
-        fprintf(stderr, _("virtdeck: cannot list the networks of %1$s: %2$s\n"), uri, err ? err : "");
+        fprintf(err_out, _("virtdeck: cannot list the networks of %1$s: %2$s\n"), uri, err ? err : "");
         return false;
     }
     for (guint i = 0; i < l->networks->len; i++) {
@@ -92,17 +92,17 @@ vd_dump_networks(FILE *out, const char *uri, bool with_stats)
     return true;
 }
 
-/* Pools and their volumes, on a connection of its own (see
- * docs/dump-format.md for the number of calls). */
+/* Pools and their volumes (see docs/dump-format.md for the number of
+ * calls). */
 bool
-vd_dump_storage(FILE *out, const char *uri, bool with_stats)
+vd_dump_storage(FILE *out, FILE *err_out, const char *uri, bool with_stats)
 {
     g_autofree char *err = NULL;
     struct vd_storage_snap *s = vd_storage_fetch_sync(uri, false, &err);
     guint n_vols = 0;
 
     if (!s) {
-        fprintf(stderr, _("virtdeck: cannot list the storage pools of %1$s: %2$s\n"), uri, err ? err : "");
+        fprintf(err_out, _("virtdeck: cannot list the storage pools of %1$s: %2$s\n"), uri, err ? err : "");
         return false;
     }
     for (guint i = 0; i < s->pools->len; i++) {

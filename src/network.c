@@ -12,6 +12,7 @@
 #include "conn-task.h"
 #include "i18n.h"
 #include "network.h"
+#include "parallel.h"
 #include "util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetwork, virNetworkFree)
@@ -101,14 +102,13 @@ network_cmp(gconstpointer a, gconstpointer b)
     return g_utf8_collate(x->name, y->name);
 }
 
+/* The leases of an active network, into *out (struct vd_net_lease *). */
 static void
-add_leases(struct vd_net_list *l, virNetworkPtr net, struct vd_network *n)
+get_leases(virNetworkPtr net, struct vd_network *n, GPtrArray *out)
 {
     virNetworkDHCPLeasePtr *leases = NULL;
-    int k;
+    int k = virNetworkGetDHCPLeases(net, NULL, &leases, 0);
 
-    l->rpc++;
-    k = virNetworkGetDHCPLeases(net, NULL, &leases, 0);
     for (int i = 0; i < k; i++) {
         struct vd_net_lease *e = g_new0(struct vd_net_lease, 1);
 
@@ -119,77 +119,133 @@ add_leases(struct vd_net_list *l, virNetworkPtr net, struct vd_network *n)
         e->family = leases[i]->type == VIR_IP_ADDR_TYPE_IPV6 ? 6 : 4;
         e->hostname = leases[i]->hostname ? vd_sanitize(leases[i]->hostname) : NULL;
         e->expiry = leases[i]->expirytime;
-        g_ptr_array_add(l->leases, e);
+        g_ptr_array_add(out, e);
         virNetworkDHCPLeaseFree(leases[i]);
     }
     free(leases);
     n->n_leases = k > 0 ? (guint)k : 0;
 }
 
-/* 1 list call, then per network its XML and (active ones) the leases. The
- * flags come with the list (virNetworkIsActive etc. would be calls). */
+/* The calls of one fetch, made at once where they do not depend on each
+ * other (parallel.h): the 4 lists, then per network its XML and (active
+ * ones) its leases. Over a slow link: 2 round trips. */
+struct net_fetch {
+    virConnectPtr vc;
+    virNetworkPtr *lists[4];    /* all, active, autostart, persistent */
+    int counts[4];
+    char *errors[4];
+    GHashTable *sets[4];        /* names of lists 1..3 */
+    struct vd_network **nets;   /* per network of the "all" list */
+    GPtrArray **leases;         /* per network, NULL when inactive */
+    guint rpc;                  /* atomic */
+};
+
+static void
+net_list(guint i, gpointer data)
+{
+    static const unsigned flags[] = { 0, VIR_CONNECT_LIST_NETWORKS_ACTIVE, VIR_CONNECT_LIST_NETWORKS_AUTOSTART,
+                                      VIR_CONNECT_LIST_NETWORKS_PERSISTENT };
+    struct net_fetch *f = data;
+
+    g_atomic_int_inc((gint *)&f->rpc);
+    f->counts[i] = virConnectListAllNetworks(f->vc, &f->lists[i], flags[i]);
+    if (f->counts[i] < 0)
+        f->errors[i] = g_strdup(virGetLastErrorMessage());
+}
+
+static void
+net_xml(guint i, gpointer data)
+{
+    struct net_fetch *f = data;
+    struct vd_network *e = f->nets[i];
+    char *xml;
+
+    g_atomic_int_inc((gint *)&f->rpc);
+    xml = virNetworkGetXMLDesc(f->lists[0][i], 0);
+    if (xml) {
+        char *perr = NULL;
+        e->def = vd_net_def_parse(xml, &perr);
+        g_free(perr);
+        free(xml);
+    }
+}
+
+static void
+net_leases(guint i, gpointer data)
+{
+    struct net_fetch *f = data;
+
+    if (!f->nets[i]->active)
+        return;
+    g_atomic_int_inc((gint *)&f->rpc);
+    f->leases[i] = g_ptr_array_new();
+    get_leases(f->lists[0][i], f->nets[i], f->leases[i]);
+}
+
+static void
+net_item(guint i, gpointer data)
+{
+    /* the XML and the leases need only the lists: both at once */
+    struct net_fetch *f = data;
+    guint n = (guint)f->counts[0];
+
+    if (i < n)
+        net_xml(i, f);
+    else
+        net_leases(i - n, f);
+}
+
+/* 4 list calls, then per network its XML and (active ones) the leases. The
+ * flags come with the lists (virNetworkIsActive etc. would be calls). */
 static struct vd_net_list *
 fetch(virConnectPtr vc, char **err)
 {
     g_autoptr(vd_net_list) l = list_new();
-    virNetworkPtr *nets = NULL;
-    int n;
-    g_autoptr(GHashTable) active = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) autostart = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) persistent = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    struct { unsigned int flag; GHashTable *set; } flags[] = {
-        { VIR_CONNECT_LIST_NETWORKS_ACTIVE, active },
-        { VIR_CONNECT_LIST_NETWORKS_AUTOSTART, autostart },
-        { VIR_CONNECT_LIST_NETWORKS_PERSISTENT, persistent },
-    };
+    struct net_fetch f = { .vc = vc };
+    guint n;
 
-    /* one call per flag, as for domains: names only, cheap */
-    for (guint f = 0; f < G_N_ELEMENTS(flags); f++) {
-        virNetworkPtr *fl = NULL;
-        int k;
-
-        l->rpc++;
-        k = virConnectListAllNetworks(vc, &fl, flags[f].flag);
-        if (k < 0) {
-            *err = g_strdup(virGetLastErrorMessage());
-            return NULL;
-        }
-        for (int i = 0; i < k; i++) {
-            g_hash_table_add(flags[f].set, g_strdup(virNetworkGetName(fl[i])));
-            virNetworkFree(fl[i]);
-        }
-        free(fl);
+    vd_parallel(4, net_list, &f);
+    for (guint k = 0; k < 4; k++) {
+        if (f.counts[k] < 0 && !*err)
+            *err = g_steal_pointer(&f.errors[k]);
+        g_free(f.errors[k]);
+        f.sets[k] = g_hash_table_new(g_str_hash, g_str_equal);
+        for (int i = 0; k > 0 && i < f.counts[k]; i++)
+            g_hash_table_add(f.sets[k], (gpointer)virNetworkGetName(f.lists[k][i]));
     }
-    l->rpc++;
-    n = virConnectListAllNetworks(vc, &nets, 0);
-    if (n < 0) {
-        *err = g_strdup(virGetLastErrorMessage());
-        return NULL;
-    }
-    for (int i = 0; i < n; i++) {
+    n = *err ? 0 : (guint)f.counts[0];
+    f.nets = g_new0(struct vd_network *, n + 1);
+    f.leases = g_new0(GPtrArray *, n + 1);
+    /* name, UUID and flags need no call */
+    for (guint i = 0; i < n; i++) {
         struct vd_network *e = g_new0(struct vd_network, 1);
-        const char *raw = virNetworkGetName(nets[i]);
-        char *xml;
-        char *perr = NULL;
+        const char *raw = virNetworkGetName(f.lists[0][i]);
 
         e->name = vd_sanitize(raw);
-        virNetworkGetUUIDString(nets[i], e->uuid);
-        e->active = g_hash_table_contains(active, raw);
-        e->autostart = g_hash_table_contains(autostart, raw);
-        e->persistent = g_hash_table_contains(persistent, raw);
-        l->rpc++;
-        xml = virNetworkGetXMLDesc(nets[i], 0);
-        if (xml) {
-            e->def = vd_net_def_parse(xml, &perr);
-            g_free(perr);
-            free(xml);
-        }
-        if (e->active)
-            add_leases(l, nets[i], e);
-        g_ptr_array_add(l->networks, e);
-        virNetworkFree(nets[i]);
+        virNetworkGetUUIDString(f.lists[0][i], e->uuid);
+        e->active = g_hash_table_contains(f.sets[1], raw);
+        e->autostart = g_hash_table_contains(f.sets[2], raw);
+        e->persistent = g_hash_table_contains(f.sets[3], raw);
+        f.nets[i] = e;
     }
-    free(nets);
+    vd_parallel(2 * n, net_item, &f);
+    for (guint i = 0; i < n; i++) {
+        g_ptr_array_add(l->networks, f.nets[i]);
+        if (f.leases[i]) {
+            g_ptr_array_extend_and_steal(l->leases, f.leases[i]);
+        }
+    }
+    g_free(f.nets);
+    g_free(f.leases);
+    for (guint k = 0; k < 4; k++) {
+        for (int i = 0; i < f.counts[k]; i++)
+            virNetworkFree(f.lists[k][i]);
+        free(f.lists[k]);
+        g_hash_table_unref(f.sets[k]);
+    }
+    l->rpc += f.rpc;
+    if (*err)
+        return NULL;
     g_ptr_array_sort(l->networks, network_cmp);
     return g_steal_pointer(&l);
 }

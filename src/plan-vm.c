@@ -977,7 +977,16 @@ vd_plan_vm_summary(const struct vd_plan_vm *p)
     g_string_append_printf(s, _("Name: %s\n"), p->name ? p->name : "");
     g_string_append_printf(s, _("Type: %1$s %2$s, machine %3$s\n"), p->virt_type ? p->virt_type : "",
                            p->arch ? p->arch : "", p->machine ? p->machine : "");
-    g_string_append_printf(s, _("OS: %s\n"), empty(p->os_id) ? _("not set") : p->os_id);
+    if (empty(p->os_id)) {
+        g_string_append_printf(s, _("OS: %s\n"), _("not set"));
+    } else {
+        g_autoptr(vd_os) os = vd_osinfo_lookup(p->os_id, p->arch);
+        if (os && os->name)
+            /* TRANSLATORS: OS line of the summary: name, short id ("Debian 12 (debian12)") */
+            g_string_append_printf(s, _("OS: %1$s (%2$s)\n"), os->name, os->short_id);
+        else
+            g_string_append_printf(s, _("OS: %s\n"), p->os_id);
+    }
     switch (p->install) {
     case VD_INSTALL_ISO_VOLUME:
         g_string_append_printf(s, _("Install: CD image %1$s/%2$s\n"), p->iso_pool, p->iso_volume);

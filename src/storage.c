@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "util.h"
 #include "conn-task.h"
+#include "parallel.h"
 #include "storage.h"
 
 #ifndef STREAM_BUF
@@ -366,7 +367,7 @@ volume_from(virStorageVolPtr v, const char *pool, GHashTable *users, guint *call
 {
     char *xml = virStorageVolGetXMLDesc(v, 0);
     struct xdoc d;
-    (*calls)++;
+    g_atomic_int_inc((gint *)calls);
     if (!xdoc_open(&d, xml)) {
         xdoc_close(&d);
         free(xml);
@@ -388,84 +389,136 @@ volume_from(virStorageVolPtr v, const char *pool, GHashTable *users, guint *call
     return vol;
 }
 
+/* The calls of one fetch, made at once where they do not depend on each
+ * other (parallel.h): the 4 pool lists, then per pool its XML and volume
+ * list, then per pool its volumes' XML. Over a slow link that is 4 round
+ * trips whatever the number of pools and volumes. */
+struct fetch_run {
+    virConnectPtr vc;
+    GHashTable *users;          /* read only meanwhile */
+    guint calls;                /* atomic */
+    virStoragePoolPtr *lists[4];        /* all, active, autostart, persistent */
+    int counts[4];
+    char *list_error;           /* of the "all" list */
+    struct vd_pool **pools;     /* per pool of "all", NULL: its XML failed */
+};
+
+struct vols_run {
+    struct fetch_run *f;
+    const char *pool;
+    virStorageVolPtr *vols;
+    struct vd_volume **out;
+};
+
+static void
+fetch_list(guint i, gpointer data)
+{
+    static const unsigned flags[] = { 0, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE,
+                                      VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART,
+                                      VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT };
+    struct fetch_run *f = data;
+
+    f->counts[i] = virConnectListAllStoragePools(f->vc, &f->lists[i], flags[i]);
+    g_atomic_int_inc((gint *)&f->calls);
+    if (i == 0 && f->counts[i] < 0)
+        f->list_error = vd_sanitize(virGetLastErrorMessage());
+}
+
+static void
+fetch_volume(guint i, gpointer data)
+{
+    struct vols_run *r = data;
+
+    r->out[i] = volume_from(r->vols[i], r->pool, r->f->users, &r->f->calls);
+}
+
+static void
+fetch_pool(guint i, gpointer data)
+{
+    struct fetch_run *f = data;
+    virStoragePoolPtr pool = f->lists[0][i];
+    char *xml = virStoragePoolGetXMLDesc(pool, 0);
+    struct xdoc d;
+
+    g_atomic_int_inc((gint *)&f->calls);
+    if (!xdoc_open(&d, xml)) {
+        xdoc_close(&d);
+        free(xml);
+        return;
+    }
+    struct vd_pool *p = g_new0(struct vd_pool, 1);
+    g_autofree char *rawname = xraw(&d, NULL, "string(/pool/name)");
+    g_autofree char *rawuuid = xraw(&d, NULL, "string(/pool/uuid)");
+    p->name = vd_sanitize(rawname);
+    p->uuid = vd_sanitize(rawuuid);
+    p->type = xstr(&d, NULL, "string(/pool/@type)");
+    p->capacity = xu64(&d, "string(/pool/capacity)");
+    p->allocation = xu64(&d, "string(/pool/allocation)");
+    p->available = xu64(&d, "string(/pool/available)");
+    p->target = xstr(&d, NULL, "string(/pool/target/path)");
+    g_autofree char *host = xstr(&d, NULL, "string(/pool/source/host/@name)");
+    g_autofree char *dir = xstr(&d, NULL, "string(/pool/source/dir/@path)");
+    g_autofree char *sname = xstr(&d, NULL, "string(/pool/source/name)");
+    g_autofree char *dev = xstr(&d, NULL, "string(/pool/source/device/@path)");
+    if (*host)
+        p->source = g_strdup_printf("%s:%s", host, *dir ? dir : sname);
+    else if (*sname)
+        p->source = g_strdup(sname);
+    else
+        p->source = g_strdup(dev);
+    xdoc_close(&d);
+    free(xml);
+    p->state = in_list(f->lists[1], f->counts[1], rawuuid) ? VD_POOL_RUNNING : VD_POOL_INACTIVE;
+    p->autostart = in_list(f->lists[2], f->counts[2], rawuuid);
+    p->persistent = f->counts[3] < 0 || in_list(f->lists[3], f->counts[3], rawuuid);
+    p->volumes = g_ptr_array_new_with_free_func(volume_free);
+    if (p->state == VD_POOL_RUNNING) {
+        struct vols_run r = { f, rawname, NULL, NULL };
+        int nv = virStoragePoolListAllVolumes(pool, &r.vols, 0);
+        g_atomic_int_inc((gint *)&f->calls);
+        if (nv < 0)
+            p->error = vd_sanitize(virGetLastErrorMessage());
+        if (nv > 0) {
+            r.out = g_new0(struct vd_volume *, nv);
+            vd_parallel((guint)nv, fetch_volume, &r);
+            for (int k = 0; k < nv; k++) {
+                if (r.out[k])
+                    g_ptr_array_add(p->volumes, r.out[k]);
+                virStorageVolFree(r.vols[k]);
+            }
+            g_free(r.out);
+        }
+        free(r.vols);
+        g_ptr_array_sort(p->volumes, cmp_vol);
+    } else {
+        p->capacity = p->allocation = p->available = 0;
+    }
+    f->pools[i] = p;
+}
+
 static struct vd_storage_snap *
 fetch(virConnectPtr vc, GHashTable *users, guint *calls)
 {
     struct vd_storage_snap *s = snap_new();
-    virStoragePoolPtr *all = NULL, *active = NULL, *autostart = NULL;
-    int n_all = virConnectListAllStoragePools(vc, &all, 0);
-    int n_act = virConnectListAllStoragePools(vc, &active, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-    int n_auto = virConnectListAllStoragePools(vc, &autostart, VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART);
-    virStoragePoolPtr *persistent = NULL;
-    int n_pers = virConnectListAllStoragePools(vc, &persistent, VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT);
-    *calls += 4;
-    if (n_all < 0) {
-        g_autofree char *e = g_strdup(virGetLastErrorMessage());
-        s->error = vd_sanitize(e);
-        n_all = 0;
+    struct fetch_run f = { .vc = vc, .users = users };
+    int n_all;
+
+    vd_parallel(4, fetch_list, &f);
+    n_all = MAX(f.counts[0], 0);
+    if (f.list_error)
+        s->error = g_steal_pointer(&f.list_error);
+    f.pools = g_new0(struct vd_pool *, n_all + 1);
+    vd_parallel((guint)n_all, fetch_pool, &f);
+    for (int i = 0; i < n_all; i++)
+        if (f.pools[i])
+            g_ptr_array_add(s->pools, f.pools[i]);
+    g_free(f.pools);
+    for (unsigned l = 0; l < G_N_ELEMENTS(f.lists); l++) {
+        for (int i = 0; i < f.counts[l]; i++)
+            virStoragePoolFree(f.lists[l][i]);
+        free(f.lists[l]);
     }
-    for (int i = 0; i < n_all; i++) {
-        char *xml = virStoragePoolGetXMLDesc(all[i], 0);
-        struct xdoc d;
-        (*calls)++;
-        if (!xdoc_open(&d, xml)) {
-            xdoc_close(&d);
-            free(xml);
-            continue;
-        }
-        struct vd_pool *p = g_new0(struct vd_pool, 1);
-        g_autofree char *rawname = xraw(&d, NULL, "string(/pool/name)");
-        g_autofree char *rawuuid = xraw(&d, NULL, "string(/pool/uuid)");
-        p->name = vd_sanitize(rawname);
-        p->uuid = vd_sanitize(rawuuid);
-        p->type = xstr(&d, NULL, "string(/pool/@type)");
-        p->capacity = xu64(&d, "string(/pool/capacity)");
-        p->allocation = xu64(&d, "string(/pool/allocation)");
-        p->available = xu64(&d, "string(/pool/available)");
-        p->target = xstr(&d, NULL, "string(/pool/target/path)");
-        g_autofree char *host = xstr(&d, NULL, "string(/pool/source/host/@name)");
-        g_autofree char *dir = xstr(&d, NULL, "string(/pool/source/dir/@path)");
-        g_autofree char *sname = xstr(&d, NULL, "string(/pool/source/name)");
-        g_autofree char *dev = xstr(&d, NULL, "string(/pool/source/device/@path)");
-        if (*host)
-            p->source = g_strdup_printf("%s:%s", host, *dir ? dir : sname);
-        else if (*sname)
-            p->source = g_strdup(sname);
-        else
-            p->source = g_strdup(dev);
-        xdoc_close(&d);
-        free(xml);
-        p->state = in_list(active, n_act, rawuuid) ? VD_POOL_RUNNING : VD_POOL_INACTIVE;
-        p->autostart = in_list(autostart, n_auto, rawuuid);
-        p->persistent = n_pers < 0 || in_list(persistent, n_pers, rawuuid);
-        p->volumes = g_ptr_array_new_with_free_func(volume_free);
-        if (p->state == VD_POOL_RUNNING) {
-            virStorageVolPtr *vols = NULL;
-            int nv = virStoragePoolListAllVolumes(all[i], &vols, 0);
-            (*calls)++;
-            if (nv < 0) {
-                p->error = vd_sanitize(virGetLastErrorMessage());
-            }
-            for (int k = 0; k < nv; k++) {
-                struct vd_volume *v = volume_from(vols[k], rawname, users, calls);
-                if (v)
-                    g_ptr_array_add(p->volumes, v);
-                virStorageVolFree(vols[k]);
-            }
-            free(vols);
-            g_ptr_array_sort(p->volumes, cmp_vol);
-        } else {
-            p->capacity = p->allocation = p->available = 0;
-        }
-        g_ptr_array_add(s->pools, p);
-    }
-    virStoragePoolPtr *lists[] = { all, active, autostart, persistent };
-    int counts[] = { n_all, n_act, n_auto, n_pers };
-    for (unsigned l = 0; l < G_N_ELEMENTS(lists); l++) {
-        for (int i = 0; i < counts[l]; i++)
-            virStoragePoolFree(lists[l][i]);
-        free(lists[l]);
-    }
+    *calls += f.calls;
     g_ptr_array_sort(s->pools, cmp_pool);
     s->loaded = true;
     return s;

@@ -405,21 +405,18 @@ draw_status(const struct ui_app *app)
     }
 }
 
-static const struct {
-    int binding;
-    const char *label;
-    int drop;               /* dropped first when the bar does not fit: highest */
-} fkeys[] = {
+static const struct ui_fkey main_fkeys[] = {
     /* TRANSLATORS: F-key bar labels: keep them short (6 cells) */
-    { UI_CMD_HELP, NC_("fkey", "Help"), 2 },
-    { UI_CMD_ADD_CONNECTION, NC_("fkey", "Conn"), 4 },
-    { UI_CMD_FILTER, NC_("fkey", "Filter"), 3 },
-    { UI_CMD_RECONNECT, NC_("fkey", "Reconn"), 6 },
-    { UI_BIND_ACTION(VD_ACTION_START), NC_("fkey", "Start"), 1 },
-    { UI_CMD_SORT_NEXT, NC_("fkey", "Sort"), 5 },
-    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), NC_("fkey", "Shutdn"), 1 },
-    { UI_BIND_ACTION(VD_ACTION_DESTROY), NC_("fkey", "Kill"), 1 },
-    { UI_CMD_QUIT, NC_("fkey", "Quit"), 0 },
+    { UI_CMD_HELP, NULL, NC_("fkey", "Help"), 2 },
+    { UI_CMD_ADD_CONNECTION, NULL, NC_("fkey", "Conn"), 4 },
+    { UI_CMD_FILTER, NULL, NC_("fkey", "Filter"), 3 },
+    { UI_CMD_RECONNECT, NULL, NC_("fkey", "Reconn"), 6 },
+    { UI_BIND_ACTION(VD_ACTION_START), NULL, NC_("fkey", "Start"), 1 },
+    { UI_CMD_SORT_NEXT, NULL, NC_("fkey", "Sort"), 5 },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), NULL, NC_("fkey", "Shutdn"), 1 },
+    { UI_BIND_ACTION(VD_ACTION_DESTROY), NULL, NC_("fkey", "Kill"), 1 },
+    { UI_CMD_QUIT, NULL, NC_("fkey", "Quit"), 0 },
+    { 0, NULL, NULL, 0 },
 };
 
 static int
@@ -428,33 +425,63 @@ fkey_item_width(const char *key, const char *label)
     return ui_text_width(key) + MAX(ui_text_width(label), 6) + 1;
 }
 
+/* Under a dialog: its own keys (the main screen's do not reach it). */
+static const struct ui_fkey dialog_fkeys[] = {
+    { UI_FKEY_LITERAL, "Tab", NC_("fkey", "Next"), 2 },
+    { UI_FKEY_LITERAL, "S-Tab", NC_("fkey", "Prev"), 3 },
+    { UI_FKEY_LITERAL, "Enter", NC_("fkey", "OK"), 0 },
+    { UI_FKEY_LITERAL, "Esc", NC_("fkey", "Cancel"), 0 },
+    { 0, NULL, NULL, 0 },
+};
+static const struct ui_fkey wizard_fkeys[] = {
+    { UI_FKEY_LITERAL, "Tab", NC_("fkey", "Next"), 2 },
+    { UI_FKEY_LITERAL, "S-Tab", NC_("fkey", "Prev"), 3 },
+    { UI_FKEY_LITERAL, "PgDn", NC_("fkey", "Step+"), 1 },
+    { UI_FKEY_LITERAL, "PgUp", NC_("fkey", "Step-"), 1 },
+    { UI_FKEY_LITERAL, "Enter", NC_("fkey", "OK"), 0 },
+    { UI_FKEY_LITERAL, "Esc", NC_("fkey", "Cancel"), 0 },
+    { 0, NULL, NULL, 0 },
+};
+
 static void
-draw_fkeys(const struct ui_app *app)
+draw_fkeys(const struct ui_app *app, const struct ui_screen *sc)
 {
+    const struct ui_fkey *items = sc && sc->ops->fkeys ? sc->ops->fkeys(app, sc->state) : NULL;
+
+    if (app->dialog)
+        items = ui_dialog_n_pages(app->dialog) > 1 ? wizard_fkeys : dialog_fkeys;
     int y = app->lay.fkey_y, x = 0, cols = app->lay.cols, total = 0;
-    char *keys[G_N_ELEMENTS(fkeys)];
-    int width[G_N_ELEMENTS(fkeys)];
+    size_t n = 0;
+
+    if (!items)
+        items = main_fkeys;
+    while (items[n].label)
+        n++;
+
+    char *keys[n + 1];
+    int width[n + 1];
 
     ui_draw_fill(y, 0, cols, vd_attr(VD_C_FKEY_LABEL));
-    for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
-        keys[i] = ui_keymap_label(app->keymap, fkeys[i].binding, true);
-        width[i] = keys[i] ? fkey_item_width(keys[i], vd_pgettext_rt("fkey", fkeys[i].label)) : 0;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = items[i].binding == UI_FKEY_LITERAL ? g_strdup(items[i].key)
+                                                      : ui_keymap_label(app->keymap, items[i].binding, true);
+        width[i] = keys[i] ? fkey_item_width(keys[i], vd_pgettext_rt("fkey", items[i].label)) : 0;
         total += width[i];
     }
     /* drop the least useful items until the bar fits */
-    for (int drop = 6; drop >= 0 && total > cols; drop--) {
-        for (size_t i = G_N_ELEMENTS(fkeys); i-- > 0 && total > cols;) {
-            if (fkeys[i].drop == drop && width[i]) {
+    for (int drop = 9; drop >= 0 && total > cols; drop--) {
+        for (size_t i = n; i-- > 0 && total > cols;) {
+            if (items[i].drop == drop && width[i]) {
                 total -= width[i];
                 width[i] = 0;
             }
         }
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(fkeys); i++) {
+    for (size_t i = 0; i < n; i++) {
         if (width[i] && x + width[i] <= cols) {
             int kw = ui_draw_text(y, x, cols - x, keys[i], vd_attr(VD_C_FKEY_KEY),
                                   UI_ALIGN_LEFT, false);
-            ui_draw_text(y, x + kw, width[i] - kw, vd_pgettext_rt("fkey", fkeys[i].label), vd_attr(VD_C_FKEY_LABEL),
+            ui_draw_text(y, x + kw, width[i] - kw, vd_pgettext_rt("fkey", items[i].label), vd_attr(VD_C_FKEY_LABEL),
                          UI_ALIGN_LEFT, true);
             x += width[i];
         }
@@ -513,7 +540,7 @@ draw_all(const struct ui_app *app)
     if (sc)
         sc->ops->draw(app, sc->state);
     draw_status(app);
-    draw_fkeys(app);
+    draw_fkeys(app, sc);
     if (app->help_open)
         ui_help_draw(app);
     if (app->dialog)

@@ -61,6 +61,17 @@ struct ui_app;
  * is closed: storage, networks, a console, a wizard... Screens stack; the
  * top one gets the keys and is drawn over the host and domain panes, with
  * the status line and F-key bar still drawn by the app unless fullscreen. */
+/* One item of the F-key bar: the key shown is the keymap's label for
+ * binding, or key when binding is UI_FKEY_LITERAL; a list ends with label
+ * NULL. */
+#define UI_FKEY_LITERAL (-1)
+struct ui_fkey {
+    int binding;
+    const char *key;
+    const char *label;                      /* NC_("fkey", ...): 6 cells */
+    int drop;                               /* dropped first when the bar does not fit: highest */
+};
+
 struct ui_screen_ops {
     const char *name;                       /* stable id: "storage" */
     bool fullscreen;                        /* no title, status or F-key bar */
@@ -70,6 +81,9 @@ struct ui_screen_ops {
     /* may be NULL: a mouse event inside the screen (curses MEVENT fields) */
     unsigned (*mouse)(struct ui_app *app, gpointer state, int y, int x, unsigned long bstate);
     void (*free)(gpointer state);
+    /* may be NULL: the screen's F-key bar (valid until the next draw); the
+     * main screen's bar when NULL */
+    const struct ui_fkey *(*fkeys)(const struct ui_app *app, gpointer state);
 };
 
 struct ui_screen {

@@ -31,10 +31,13 @@ struct ui_dialog {
     bool asking_discard;        /* Esc was pressed: "discard?" shown */
     /* the list opened on a field (choice list or picker) */
     struct ui_field *popup_field;
-    GPtrArray *popup;           /* char * */
+    GPtrArray *popup;           /* char *: the items shown */
+    GPtrArray *popup_all;       /* a picker's items before filtering, NULL for choices */
     guint popup_sel;
     char *popup_note;           /* nothing to choose: why */
-    GString *popup_prefix;      /* typed so far: selects the first item starting with it */
+    GString *popup_prefix;      /* typed so far: a choice list selects the first item
+                                   starting with it, a picker shows only the items
+                                   containing every typed word */
 };
 
 struct hotkey {
@@ -90,6 +93,8 @@ ui_dialog_free(struct ui_dialog *d)
     g_ptr_array_unref(d->pages);
     if (d->popup)
         g_ptr_array_unref(d->popup);
+    if (d->popup_all)
+        g_ptr_array_unref(d->popup_all);
     g_free(d->popup_note);
     if (d->popup_prefix)
         g_string_free(d->popup_prefix, TRUE);
@@ -554,6 +559,7 @@ static void
 popup_close(struct ui_dialog *d)
 {
     g_clear_pointer(&d->popup, g_ptr_array_unref);
+    g_clear_pointer(&d->popup_all, g_ptr_array_unref);
     g_clear_pointer(&d->popup_note, g_free);
     if (d->popup_prefix)
         g_string_truncate(d->popup_prefix, 0);
@@ -575,6 +581,25 @@ popup_seek(struct ui_dialog *d)
     }
 }
 
+/* A picker's list: only the items containing every typed word. */
+static void
+popup_filter(struct ui_dialog *d)
+{
+    g_autofree char *want = g_utf8_casefold(d->popup_prefix ? d->popup_prefix->str : "", -1);
+    g_auto(GStrv) words = g_strsplit_set(want, " \t", -1);
+
+    g_ptr_array_set_size(d->popup, 0);
+    for (guint i = 0; i < d->popup_all->len; i++) {
+        g_autofree char *it = g_utf8_casefold(d->popup_all->pdata[i], -1);
+        bool all = true;
+        for (guint j = 0; words[j] && all; j++)
+            all = !*words[j] || strstr(it, words[j]);
+        if (all)
+            g_ptr_array_add(d->popup, d->popup_all->pdata[i]);
+    }
+    d->popup_sel = 0;
+}
+
 static void
 popup_open(struct ui_dialog *d, struct ui_field *f)
 {
@@ -587,10 +612,13 @@ popup_open(struct ui_dialog *d, struct ui_field *f)
             g_ptr_array_add(d->popup, g_strdup(f->choices->pdata[i]));
         d->popup_sel = f->choice;
     } else {
-        d->popup = f->picker(d, f, d->user);
-        if (!d->popup || !d->popup->len) {
-            g_clear_pointer(&d->popup, g_ptr_array_unref);
+        d->popup_all = f->picker(d, f, d->user);
+        if (!d->popup_all || !d->popup_all->len) {
+            g_clear_pointer(&d->popup_all, g_ptr_array_unref);
             d->popup_note = g_strdup(_("Nothing to choose from here"));
+        } else {
+            d->popup = g_ptr_array_new();   /* borrows popup_all's strings */
+            popup_filter(d);
         }
     }
 }
@@ -601,19 +629,19 @@ popup_key(struct ui_dialog *d, ui_key k)
     struct ui_field *f = d->popup_field;
     guint n = d->popup ? d->popup->len : 0;
 
-    if (!n) {
+    if (!d->popup || (!n && k == UI_KEY_ESC)) {
         popup_close(d);
         return;
     }
     switch (k) {
     case UI_KEY_FN | KEY_DOWN:
-        d->popup_sel = MIN(d->popup_sel + 1, n - 1);
+        d->popup_sel = n ? MIN(d->popup_sel + 1, n - 1) : 0;
         return;
     case UI_KEY_FN | KEY_UP:
         d->popup_sel = d->popup_sel ? d->popup_sel - 1 : 0;
         return;
     case UI_KEY_FN | KEY_NPAGE:
-        d->popup_sel = MIN(d->popup_sel + 10, n - 1);
+        d->popup_sel = n ? MIN(d->popup_sel + 10, n - 1) : 0;
         return;
     case UI_KEY_FN | KEY_PPAGE:
         d->popup_sel = d->popup_sel > 10 ? d->popup_sel - 10 : 0;
@@ -622,16 +650,22 @@ popup_key(struct ui_dialog *d, ui_key k)
         d->popup_sel = 0;
         return;
     case UI_KEY_FN | KEY_END:
-        d->popup_sel = n - 1;
+        d->popup_sel = n ? n - 1 : 0;
         return;
     case UI_KEY_ESC:
         popup_close(d);
         return;
     case '\n':
+        if (!n)
+            return;
         if (f->type == UI_FIELD_CHOICE) {
             f->choice = d->popup_sel;
         } else {
-            ui_field_set_text(f, d->popup->pdata[d->popup_sel]);
+            /* "value\tdescription": the value goes into the field */
+            const char *it = d->popup->pdata[d->popup_sel];
+            const char *tab = strchr(it, '\t');
+            g_autofree char *v = tab ? g_strndup(it, (gsize)(tab - it)) : g_strdup(it);
+            ui_field_set_text(f, v);
             f->cursor = f->text->len;
         }
         popup_close(d);
@@ -647,11 +681,15 @@ popup_key(struct ui_dialog *d, ui_key k)
     if (k == (UI_KEY_FN | KEY_BACKSPACE) && d->popup_prefix->len) {
         const char *s = d->popup_prefix->str;
         g_string_truncate(d->popup_prefix, g_utf8_find_prev_char(s, s + d->popup_prefix->len) - s);
-        popup_seek(d);
     } else if (!(k & UI_KEY_FN) && k >= 32 && k != 127 && g_unichar_isprint((gunichar)k)) {
         g_string_append_unichar(d->popup_prefix, (gunichar)k);
-        popup_seek(d);
+    } else {
+        return;
     }
+    if (d->popup_all)
+        popup_filter(d);
+    else
+        popup_seek(d);
 }
 
 static bool
@@ -975,8 +1013,8 @@ draw_view(const struct ui_field *f, int y, int x, int w, int h, bool focused)
 static void
 draw_popup(const struct ui_dialog *d, int fy, int fx, int fw, int rows)
 {
-    int n = d->popup ? (int)d->popup->len : 1;
-    int h = MIN(n, 10) + 2, y = fy + 1, top;
+    int n = d->popup ? (int)d->popup->len : 0;
+    int h = MIN(MAX(n, 1), 10) + 2, y = fy + 1, top;
     attr_t attr = vd_attr(VD_C_DIALOG);
 
     if (y + h > rows)
@@ -992,11 +1030,30 @@ draw_popup(const struct ui_dialog *d, int fy, int fx, int fw, int rows)
         g_autofree char *p = g_strdup_printf(" %s ", d->popup_prefix->str);
         ui_draw_text(y + h - 1, fx + 2, fw - 4, p, vd_attr(VD_C_DIALOG_FOCUS), UI_ALIGN_LEFT, false);
     }
+    if (!n) {
+        ui_draw_text(y + 1, fx + 1, fw - 2, _("No match: Backspace widens the search"), vd_attr(VD_C_DIM),
+                     UI_ALIGN_LEFT, false);
+        return;
+    }
     top = CLAMP((int)d->popup_sel - (h - 2) / 2, 0, MAX(n - (h - 2), 0));
-    for (int i = 0; i < h - 2 && top + i < n; i++)
-        ui_draw_text(y + 1 + i, fx + 1, fw - 2, d->popup->pdata[top + i],
-                     vd_attr(top + i == (int)d->popup_sel ? VD_C_DIALOG_FOCUS : VD_C_DIALOG),
-                     UI_ALIGN_LEFT, true);
+    for (int i = 0; i < h - 2 && top + i < n; i++) {
+        const char *it = d->popup->pdata[top + i];
+        const char *tab = strchr(it, '\t');
+        attr_t a = vd_attr(top + i == (int)d->popup_sel ? VD_C_DIALOG_FOCUS : VD_C_DIALOG);
+        g_autofree char *v = tab ? g_strndup(it, (gsize)(tab - it)) : NULL;
+        int vw;
+
+        if (!tab) {
+            ui_draw_text(y + 1 + i, fx + 1, fw - 2, it, a, UI_ALIGN_LEFT, true);
+            continue;
+        }
+        /* value, then its description after two cells */
+        ui_draw_fill(y + 1 + i, fx + 1, fw - 2, a);
+        vw = ui_draw_text(y + 1 + i, fx + 1, fw - 2, v, a, UI_ALIGN_LEFT, false);
+        if (vw + 2 < fw - 2)
+            ui_draw_text(y + 1 + i, fx + 1 + vw + 2, fw - 2 - vw - 2, tab + 1,
+                         top + i == (int)d->popup_sel ? a : vd_attr(VD_C_DIM), UI_ALIGN_LEFT, false);
+    }
 }
 
 static char *

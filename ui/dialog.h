@@ -42,7 +42,9 @@ enum ui_field_type {
 struct ui_field;
 struct ui_dialog;
 /* Items to choose from for a text field (char *, new array); choosing one
- * sets the text. NULL or empty: nothing to choose (the dialog says so). */
+ * sets the text. An item "value\tdescription" shows both and sets value.
+ * Typing in the open list keeps the items containing every typed word.
+ * NULL or empty: nothing to choose (the dialog says so). */
 typedef GPtrArray *(*ui_field_picker_fn)(struct ui_dialog *d, struct ui_field *f, gpointer user);
 
 struct ui_field {

@@ -151,28 +151,86 @@ choose_uris(const struct options *o, const struct vd_config *cfg, GPtrArray *uri
     g_ptr_array_add(names, NULL);
 }
 
+/* One part of a host's dump, printed into memory on a thread of its own. */
+enum dump_part { DUMP_HOST, DUMP_NETWORKS, DUMP_STORAGE, DUMP_PARTS };
+
+struct dump_job {
+    const char *uri;
+    enum dump_part part;
+    bool stats;
+    bool ok;
+    char *out, *err;
+    size_t out_len, err_len;
+    GThread *thread;
+};
+
+static gpointer
+dump_thread(gpointer data)
+{
+    struct dump_job *j = data;
+    FILE *out = open_memstream(&j->out, &j->out_len);
+    FILE *err = open_memstream(&j->err, &j->err_len);
+
+    if (!out || !err) {
+        j->ok = false;
+    } else if (j->part == DUMP_HOST) {
+        g_autofree char *error = NULL;
+        struct vd_host_snap *s = vd_conn_fetch_once(j->uri, &error);
+
+        j->ok = s != NULL;
+        if (s) {
+            vd_dump_host(out, s, j->stats);
+            vd_host_snap_unref(s);
+        } else {
+            fprintf(err, _("virtdeck: cannot connect to %1$s: %2$s\n"), j->uri, error ? error : _("unknown error"));
+        }
+    } else if (j->part == DUMP_NETWORKS) {
+        j->ok = vd_dump_networks(out, err, j->uri, j->stats);
+    } else {
+        j->ok = vd_dump_storage(out, err, j->uri, j->stats);
+    }
+    if (out)
+        fclose(out);
+    if (err)
+        fclose(err);
+    return NULL;
+}
+
+/* Every host at once, and per host its domains, networks and storage at
+ * once on one shared connection; printed in order when all are done, so
+ * the output does not depend on which answers first. */
 static int
 run_dump(GPtrArray *uris, bool stats)
 {
+    guint n = uris->len * DUMP_PARTS;
+    g_autofree struct dump_job *jobs = g_new0(struct dump_job, n);
     int rc = 0;
 
-    for (guint i = 0; i < uris->len; i++) {
-        const char *uri = g_ptr_array_index(uris, i);
-        g_autofree char *error = NULL;
-        struct vd_host_snap *s = vd_conn_fetch_once(uri, &error);
-
-        if (!s) {
-            fprintf(stderr, _("virtdeck: cannot connect to %1$s: %2$s\n"), uri,
-                    error ? error : _("unknown error"));
-            rc = 1;
-            continue;
+    vd_conn_share_begin();
+    for (guint i = 0; i < n; i++) {
+        jobs[i].uri = g_ptr_array_index(uris, i / DUMP_PARTS);
+        jobs[i].part = (enum dump_part)(i % DUMP_PARTS);
+        jobs[i].stats = stats;
+        jobs[i].thread = g_thread_new("dump", dump_thread, &jobs[i]);
+    }
+    for (guint i = 0; i < n; i++)
+        g_thread_join(jobs[i].thread);
+    vd_conn_share_end();
+    for (guint i = 0; i < n; i += DUMP_PARTS) {
+        /* a host that cannot be reached: only why (its parts failed too) */
+        guint last = jobs[i].ok ? i + DUMP_PARTS : i + 1;
+        for (guint k = i; k < last; k++) {
+            if (jobs[k].out_len)
+                fwrite(jobs[k].out, 1, jobs[k].out_len, stdout);
+            if (jobs[k].err_len)
+                fwrite(jobs[k].err, 1, jobs[k].err_len, stderr);
+            if (!jobs[k].ok)
+                rc = 1;
         }
-        vd_dump_host(stdout, s, stats);
-        vd_host_snap_unref(s);
-        if (!vd_dump_networks(stdout, uri, stats))
-            rc = 1;
-        if (!vd_dump_storage(stdout, uri, stats))
-            rc = 1;
+    }
+    for (guint i = 0; i < n; i++) {
+        free(jobs[i].out);
+        free(jobs[i].err);
     }
     fflush(stdout);
     return rc;

@@ -46,6 +46,8 @@ struct ui_console {
     GSource *esc_src;
     GString *paste;             /* inside a bracketed paste */
     bool direct;                /* --console: leaving quits */
+    char *fk_esc, *fk_menu;     /* key names in the F-key bar */
+    struct ui_fkey fkeys[3];
 };
 
 static const struct ui_screen_ops console_pane_ops;
@@ -741,12 +743,32 @@ console_free(gpointer state)
     g_free(con->uuid);
     g_free(con->title);
     g_free(con->msg);
+    g_free(con->fk_esc);
+    g_free(con->fk_menu);
     g_free(con);
+}
+
+/* In the pane, keys go to the guest: the bar names only the two keys that
+ * do not. */
+static const struct ui_fkey *
+console_fkeys(const struct ui_app *app, gpointer state)
+{
+    struct ui_console *con = state;
+
+    if (!con->fk_esc) {
+        con->fk_esc = ui_console_key_label(app->cfg ? app->cfg->console_escape : VD_CONSOLE_ESCAPE_DEFAULT);
+        con->fk_menu = ui_console_key_label(app->cfg ? app->cfg->console_menu : VD_CONSOLE_MENU_DEFAULT);
+        con->fkeys[0] = (struct ui_fkey) { UI_FKEY_LITERAL, con->fk_esc, NC_("fkey", "Leave"), 0 };
+        con->fkeys[1] = (struct ui_fkey) { UI_FKEY_LITERAL, con->fk_menu, NC_("fkey", "Menu"), 0 };
+        con->fkeys[2] = (struct ui_fkey) { 0, NULL, NULL, 0 };
+    }
+    return con->fkeys;
 }
 
 static const struct ui_screen_ops console_pane_ops = {
     .name = "console",
     .fullscreen = false,
+    .fkeys = console_fkeys,
     .draw = console_draw,
     .key = console_key,
     .recalc = console_recalc,

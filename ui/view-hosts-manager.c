@@ -615,8 +615,26 @@ mgr_free(gpointer state)
     g_free(m);
 }
 
+static const struct ui_fkey mgr_fkeys[] = {
+    { UI_FKEY_LITERAL, "F2", NC_("fkey", "Add"), 0 },
+    { UI_FKEY_LITERAL, "F4", NC_("fkey", "Edit"), 1 },
+    { UI_FKEY_LITERAL, "Del", NC_("fkey", "Delete"), 2 },
+    { UI_FKEY_LITERAL, "F5", NC_("fkey", "Connect"), 0 },
+    { UI_FKEY_LITERAL, "F8", NC_("fkey", "Discon"), 1 },
+    { UI_FKEY_LITERAL, "F9", NC_("fkey", "Import"), 3 },
+    { UI_FKEY_LITERAL, "Esc", NC_("fkey", "Close"), 0 },
+    { 0, NULL, NULL, 0 },
+};
+
+static const struct ui_fkey *
+mgr_fkeys_cb(const struct ui_app *app G_GNUC_UNUSED, gpointer state G_GNUC_UNUSED)
+{
+    return mgr_fkeys;
+}
+
 static const struct ui_screen_ops mgr_ops = {
     .name = "hosts-manager",
+    .fkeys = mgr_fkeys_cb,
     .draw = mgr_draw,
     .key = mgr_key,
     .recalc = mgr_recalc_cb,

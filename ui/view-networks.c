@@ -38,6 +38,9 @@ struct det_row {
     char key[96];
 };
 
+enum { NCOL_NAME, NCOL_STATE, NCOL_AUTO, NCOL_FORWARD, NCOL_BRIDGE, NCOL_V4, NCOL_V6, NCOL_DHCP,
+       NCOL_LEASES, NCOL_LAST };
+
 struct net_view {
     struct ui_app *app;
     guint host;
@@ -52,6 +55,7 @@ struct net_view {
     bool bridges_asked;
     enum nv_pane pane;
     struct ui_list nets;
+    bool net_hidden[NCOL_LAST];     /* IPv6 while no network has it */
     struct ui_list detail;
     GArray *rows;                   /* struct det_row of the selected network */
     char *det_net;                  /* network the detail rows belong to */
@@ -89,21 +93,18 @@ nv_conn(const struct net_view *v)
 
 /* ---- networks table ------------------------------------------------------- */
 
-enum { NCOL_NAME, NCOL_STATE, NCOL_AUTO, NCOL_FORWARD, NCOL_BRIDGE, NCOL_V4, NCOL_V6, NCOL_DHCP,
-       NCOL_LEASES, NCOL_LAST };
-
 static const struct ui_list_col net_cols[NCOL_LAST] = {
-    [NCOL_NAME] = { N_("Name"), NULL, 10, 18, 1, 0, UI_ALIGN_LEFT, true },
+    [NCOL_NAME] = { N_("Name"), NULL, 10, 14, 1, 0, UI_ALIGN_LEFT, true },
     [NCOL_STATE] = { N_("State"), NULL, 8, 0, 0, 1, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: short column header for Autostart (4 cells) */
-    [NCOL_AUTO] = { N_("Autostart"), N_("Auto"), 4, 0, 0, 6, UI_ALIGN_LEFT, true },
+    [NCOL_AUTO] = { N_("Autostart"), N_("Auto"), 4, 0, 0, 7, UI_ALIGN_LEFT, true },
     /* TRANSLATORS: column header: forward mode of a network (NAT, routed...) */
-    [NCOL_FORWARD] = { N_("Mode"), NULL, 6, 11, 0, 2, UI_ALIGN_LEFT, true },
-    [NCOL_BRIDGE] = { N_("Bridge"), NULL, 6, 8, 0, 5, UI_ALIGN_LEFT, true },
-    [NCOL_V4] = { N_("IPv4 subnet"), N_("IPv4"), 9, 18, 0, 3, UI_ALIGN_LEFT, true },
+    [NCOL_FORWARD] = { N_("Mode"), NULL, 10, 11, 0, 2, UI_ALIGN_LEFT, true },
+    [NCOL_BRIDGE] = { N_("Bridge"), NULL, 6, 8, 0, 6, UI_ALIGN_LEFT, true },
+    [NCOL_V4] = { N_("IPv4 subnet"), N_("IPv4"), 16, 18, 0, 3, UI_ALIGN_LEFT, true },
     [NCOL_V6] = { N_("IPv6 subnet"), N_("IPv6"), 6, 18, 0, 8, UI_ALIGN_LEFT, true },
-    [NCOL_DHCP] = { N_("DHCP range"), N_("DHCP"), 9, 31, 0, 7, UI_ALIGN_LEFT, true },
-    [NCOL_LEASES] = { N_("Leases"), NULL, 6, 0, 0, 4, UI_ALIGN_RIGHT, true },
+    [NCOL_DHCP] = { N_("DHCP range"), N_("DHCP"), 17, 17, 0, 4, UI_ALIGN_LEFT, true },
+    [NCOL_LEASES] = { N_("Leases"), NULL, 6, 0, 0, 5, UI_ALIGN_RIGHT, true },
 };
 
 static const struct vd_network *
@@ -120,10 +121,21 @@ net_count(const void *data)
     return v->list ? v->list->networks->len : 0;
 }
 
+/* "192.168.122.2-254" when both ends share the first three IPv4 octets,
+ * else "start - end": the range then fits next to the subnet at 80 columns */
 static char *
 dhcp_text(const struct vd_net_subnet *s)
 {
-    return s->dhcp_start ? g_strdup_printf("%s - %s", s->dhcp_start, s->dhcp_end) : g_strdup("-");
+    const char *a = s->dhcp_start, *b = s->dhcp_end, *dot;
+
+    if (!a)
+        return g_strdup("-");
+    if (!b)
+        return g_strdup(a);
+    dot = strrchr(a, '.');
+    if (dot && !strchr(a, ':') && strncmp(a, b, (size_t)(dot - a + 1)) == 0 && !strchr(b + (dot - a + 1), '.'))
+        return g_strdup_printf("%s-%s", a, b + (dot - a + 1));
+    return g_strdup_printf("%s - %s", a, b);
 }
 
 static char *
@@ -213,7 +225,7 @@ enum { DCOL_KIND, DCOL_MAC, DCOL_IP, DCOL_NAME, DCOL_EXPIRY, DCOL_LAST };
 
 static const struct ui_list_col det_cols[DCOL_LAST] = {
     /* TRANSLATORS: column header: "lease" or "static" */
-    [DCOL_KIND] = { N_("Kind"), NULL, 6, 0, 0, 1, UI_ALIGN_LEFT, true },
+    [DCOL_KIND] = { N_("Kind"), NULL, 8, 0, 0, 1, UI_ALIGN_LEFT, true },
     [DCOL_MAC] = { N_("MAC address"), N_("MAC"), 17, 0, 0, 0, UI_ALIGN_LEFT, true },
     [DCOL_IP] = { N_("IP address"), N_("IP"), 15, 20, 0, 0, UI_ALIGN_LEFT, true },
     [DCOL_NAME] = { N_("Host name"), N_("Name"), 8, 20, 1, 2, UI_ALIGN_LEFT, true },
@@ -328,6 +340,14 @@ rebuild_detail(struct net_view *v)
 static void
 nv_recalc_lists(struct net_view *v)
 {
+    bool v6 = false;
+
+    for (guint i = 0; v->list && i < v->list->networks->len && !v6; i++) {
+        const struct vd_network *n = g_ptr_array_index(v->list->networks, i);
+        v6 = n->def && n->def->v6.set;
+    }
+    /* the room goes to the IPv4 subnet and the DHCP range instead */
+    v->net_hidden[NCOL_V6] = !v6;
     ui_list_recalc(&v->nets, v);
     rebuild_detail(v);
 }
@@ -1156,8 +1176,27 @@ networks_free(gpointer state)
     g_free(v);
 }
 
+static const struct ui_fkey networks_fkeys[] = {
+    { UI_CMD_HELP, NULL, NC_("fkey", "Help"), 2 },
+    { UI_CMD_ADD_CONNECTION, NULL, NC_("fkey", "New"), 3 },
+    { UI_BIND_ACTION(VD_ACTION_START), NULL, NC_("fkey", "Start"), 1 },
+    { UI_CMD_SORT_NEXT, NULL, NC_("fkey", "Sort"), 5 },
+    { UI_BIND_ACTION(VD_ACTION_SHUTDOWN), NULL, NC_("fkey", "Stop"), 1 },
+    { UI_BIND_ACTION(VD_ACTION_UNDEFINE), NULL, NC_("fkey", "Delete"), 3 },
+    { UI_FKEY_LITERAL, "q", NC_("fkey", "Close"), 0 },
+    { UI_CMD_QUIT, NULL, NC_("fkey", "Quit"), 1 },
+    { 0, NULL, NULL, 0 },
+};
+
+static const struct ui_fkey *
+networks_fkeys_cb(const struct ui_app *app G_GNUC_UNUSED, gpointer state G_GNUC_UNUSED)
+{
+    return networks_fkeys;
+}
+
 static const struct ui_screen_ops networks_ops = {
     .name = "networks",
+    .fkeys = networks_fkeys_cb,
     .draw = networks_draw,
     .key = networks_key,
     .recalc = networks_recalc,
@@ -1190,6 +1229,7 @@ ui_networks_open(struct ui_app *app)
     v->token->v = v;
     v->rows = g_array_new(FALSE, FALSE, sizeof(struct det_row));
     ui_list_init(&v->nets, &net_src, true);
+    v->nets.hidden = v->net_hidden;
     ui_list_init(&v->detail, &det_src, true);
     v->nets.empty_text = _("No virtual network on this host");
     v->detail.empty_text = _("No lease and no static host");

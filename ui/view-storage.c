@@ -1239,8 +1239,26 @@ storage_free(gpointer state)
     g_free(s);
 }
 
+static const struct ui_fkey storage_fkeys[] = {
+    { UI_CMD_HELP, NULL, NC_("fkey", "Help"), 2 },
+    { UI_FKEY_LITERAL, "n", NC_("fkey", "New"), 3 },
+    { UI_FKEY_LITERAL, "D", NC_("fkey", "Delete"), 3 },
+    { UI_FKEY_LITERAL, "F5", NC_("fkey", "Reread"), 4 },
+    { UI_CMD_SORT_NEXT, NULL, NC_("fkey", "Sort"), 5 },
+    { UI_FKEY_LITERAL, "q", NC_("fkey", "Close"), 0 },
+    { UI_CMD_QUIT, NULL, NC_("fkey", "Quit"), 1 },
+    { 0, NULL, NULL, 0 },
+};
+
+static const struct ui_fkey *
+storage_fkeys_cb(const struct ui_app *app G_GNUC_UNUSED, gpointer state G_GNUC_UNUSED)
+{
+    return storage_fkeys;
+}
+
 static const struct ui_screen_ops storage_ops = {
     .name = "storage",
+    .fkeys = storage_fkeys_cb,
     .draw = storage_draw,
     .key = storage_key,
     .recalc = storage_recalc,

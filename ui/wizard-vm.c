@@ -275,6 +275,14 @@ update_hints(struct wizard *w)
     }
     ui_field_set_hint(ui_dialog_field(w->d, "mac"), _("empty: generated"));
     ui_field_set_hint(ui_dialog_field(w->d, "os"), _("Enter: search"));
+    if (w->plan->disk == VD_DISK_NEW && (!w->plan->disk_volume || !*w->plan->disk_volume)) {
+        g_autofree char *vol = vd_plan_vm_volume_name(w->plan);
+        /* TRANSLATORS: hint of an empty volume name: the name used then */
+        g_autofree char *h = vol ? g_strdup_printf(_("empty: %s"), vol) : NULL;
+        ui_field_set_hint(ui_dialog_field(w->d, "disk-volume"), h);
+    } else {
+        ui_field_set_hint(ui_dialog_field(w->d, "disk-volume"), w->plan->disk == VD_DISK_EXISTING ? _("Enter: choose") : NULL);
+    }
     if (!label)
         return;
     if (os) {
@@ -439,12 +447,13 @@ static GPtrArray *
 pick_os(struct ui_dialog *d, struct ui_field *f, gpointer user)
 {
     struct wizard *w = user;
-    g_autoptr(GPtrArray) hits = vd_osinfo_search(f->text->str, w->plan->arch, 200);
+    g_autoptr(GPtrArray) hits = vd_osinfo_search(f->text->str, w->plan->arch, G_MAXUINT);
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
 
+    /* short id, then the OS's full name: the popup filters on both */
     for (guint i = 0; i < hits->len; i++) {
         const struct vd_os *o = hits->pdata[i];
-        g_ptr_array_add(out, g_strdup(o->short_id));
+        g_ptr_array_add(out, o->name ? g_strdup_printf("%s\t%s", o->short_id, o->name) : g_strdup(o->short_id));
     }
     return out;
 }

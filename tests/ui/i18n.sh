@@ -46,7 +46,7 @@ not_english() {
 }
 fkey_bar() { ui_screen | tail -n1; }
 
-plan 36
+plan 38
 
 # ---- --help -----------------------------------------------------------------
 # shellcheck disable=SC2086
@@ -124,6 +124,15 @@ check "120x40: the reconnect key shows too" eval 'ui_wait_for "F4Повтор" &
 check "120x40: host tree columns in Russian" eval 'ui_has "Узлы" && ui_has "Соединение"'
 ui_resize 80 24
 check "back at 80x24: headers present" eval 'ui_wait_for "Состояние" && ui_screen | sed -n 2p | grep -qF "Память"'
+
+# ---- networks screen at 80x24: mode names and addresses whole ------------------
+ui_keys w
+check "networks at 80x24: Russian mode names, subnet and DHCP range whole" \
+    eval 'ui_wait_for "Сети узла" && ui_screen | grep -E "^ default " | grep -qE "NAT +192\.168\.122\.0/24 +192\.168\.122\.2-254 " && ui_screen | grep -E "^ isolated " | grep -qE "изолир\. +10\.10\.0\.0/24 " && ui_screen | grep -qE "статич\\. +52:54:00:3a:10:01" && ! ui_screen | grep -q "…"'
+check "networks: the F-key bar is the screen's, in Russian" \
+    eval 'fkey_bar | grep -qE "^F1Помощь .*F2Новая .*F5Пуск .*qЗакрыть" && ! fkey_bar | grep -qE "New|Close|Stop|Delete"'
+ui_keys q
+ui_wait_gone "Сети узла"
 
 ui_keys F10
 check "F10 quits" ui_wait_for "VIRTDECK-EXITED 0"

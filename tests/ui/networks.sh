@@ -10,7 +10,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 17
+plan 18
 
 ui_start 232 40 -- -c test:///default
 ui_wait_for "test" >/dev/null
@@ -18,7 +18,9 @@ check "the IP column shows the test domain's address" \
     eval 'ui_wait_for "IP address" && ui_wait_row test "192.168.122.3"'
 ui_keys w
 check "w opens the networks screen: default, NAT, its subnet and range" \
-    eval 'ui_wait_for "Networks of default" && ui_wait_for "192.168.122.0/24" && ui_has "192.168.122.2 - 192.168.122.254" && ui_has "NAT"'
+    eval 'ui_wait_for "Networks of default" && ui_wait_for "192.168.122.0/24" && ui_has "192.168.122.2-254" && ui_has "NAT"'
+check "the F-key bar names the network keys (New, Stop, Delete), not Conn or Kill" \
+    eval 'ui_screen | tail -n1 | grep -q "^F1Help .*New .*F5Start .*Stop .*Delete .*qClose" && ! ui_screen | tail -n1 | grep -qE "Conn|Kill"'
 ui_keys '?'
 ui_wait_for "virtdeck help" >/dev/null
 ui_keys G

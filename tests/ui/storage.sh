@@ -10,7 +10,7 @@
 ui_require
 export XDG_CONFIG_HOME="$UI_TMPDIR/xdg"
 
-plan 21
+plan 22
 
 # the volumes table: a row starts with the volume's name
 vol_row() { ui_screen | grep -E "^ $1 " | head -n1; }
@@ -23,6 +23,8 @@ ui_keys b
 check "b opens the storage view: default-pool, active" \
     eval 'ui_wait_for "Storage of" && pool_row default-pool | grep -q " active "'
 check "the bottom bar shows the pool keys" ui_wait_for "start"
+check "the F-key bar is the storage view's (F5 re-reads), not the domain list's" \
+    eval 'ui_screen | tail -n1 | grep -q "^F1Help .*nNew .*F5Reread .*qClose" && ! ui_screen | tail -n1 | grep -q "Start"'
 check "the pool's line names its target" ui_wait_for "default-pool: dir pool at /default-pool"
 
 # the storage keys sit before the general ones: page up from the end
