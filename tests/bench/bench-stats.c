@@ -148,6 +148,9 @@ main(int argc, char **argv)
     int rec_min = G_MAXINT, rec_max = -1;
     gint64 end, t_begin = g_get_monotonic_time();
 
+    /* BENCH_RAW=FILE: every pair appended to FILE (label, tick ms, bare ms) */
+    FILE *raw = getenv("BENCH_RAW") ? fopen(getenv("BENCH_RAW"), "a") : NULL;
+
     for (int i = 0; i < N_PHASES; i++)
         phase[i] = g_array_new(FALSE, FALSE, sizeof(double));
     vd_conn_global_init();
@@ -207,6 +210,8 @@ main(int argc, char **argv)
                 add(phase[k], v[k] / 1000.0);
         }
         if (i < pairs && !t.full) {
+            if (raw)
+                fprintf(raw, "%s\t%.3f\t%.3f\n", label, t.us / 1000.0, b / 1000.0);
             add(tick_ms, t.us / 1000.0);
             add(bare_ms, b / 1000.0);
             add(ratio, (double)t.us / (double)b);
@@ -247,6 +252,8 @@ main(int argc, char **argv)
            quant(tick_ms, 0.5) / quant(bare_ms, 0.5), rpc_max);
     if (getenv("BENCH_DEBUG"))
         fprintf(stderr, "done after %.2f s\n", (g_get_monotonic_time() - t_begin) / 1e6);
+    if (raw)
+        fclose(raw);
     vd_conn_close(c);
     virConnectClose(vc);
     return tick_ms->len ? 0 : 1;
