@@ -611,7 +611,8 @@ bridges_task(virConnectPtr vc, struct vd_task *t, gpointer data)
         virNetworkFree(nets[i]);
     }
     free(nets);
-    n = virConnectListAllInterfaces(vc, &ifs, VIR_CONNECT_LIST_INTERFACES_ACTIVE);
+    /* not only "active" ones: a bridge with no port yet is down (NO-CARRIER) */
+    n = virConnectListAllInterfaces(vc, &ifs, 0);
     for (int i = 0; i < n; i++) {
         const char *name = virInterfaceGetName(ifs[i]);
         char *xml = g_hash_table_contains(own, name) ? NULL : virInterfaceGetXMLDesc(ifs[i], 0);

@@ -249,3 +249,33 @@ vd_osinfo_detect(const char *iso_path, const char *arch, char **error)
     g_mutex_unlock(&db_lock);
     return o;
 }
+
+bool
+vd_osinfo_treeinfo(const char *treeinfo, const char *url, const char *arch, char **kernel, char **initrd,
+                   struct vd_os **os, char **error)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(OsinfoTree) tree = osinfo_tree_create_from_treeinfo(treeinfo, url, &err);
+    OsinfoDb *d;
+
+    *kernel = *initrd = NULL;
+    *os = NULL;
+    if (!tree) {
+        if (error)
+            *error = g_strdup_printf(_("Not a .treeinfo file: %s"), err ? err->message : _("unknown error"));
+        return false;
+    }
+    *kernel = g_strdup(osinfo_tree_get_kernel_path(tree));
+    *initrd = g_strdup(osinfo_tree_get_initrd_path(tree));
+    g_mutex_lock(&db_lock);
+    d = get_db();
+    if (d && osinfo_db_identify_tree(d, tree)) {
+        OsinfoOs *o = osinfo_tree_get_os(tree);
+        if (o) {
+            *os = os_from(o, arch ? arch : "x86_64");
+            g_object_unref(o);
+        }
+    }
+    g_mutex_unlock(&db_lock);
+    return true;
+}

@@ -34,3 +34,10 @@ struct vd_os *vd_osinfo_lookup(const char *id, const char *arch);
 GPtrArray *vd_osinfo_search(const char *query, const char *arch, guint max);
 /* Identify a CD image readable here. NULL and *error when it cannot. */
 struct vd_os *vd_osinfo_detect(const char *iso_path, const char *arch, char **error);
+/* An install tree from the text of its .treeinfo (read from url, which
+ * ends with /): the kernel and initrd paths it gives (relative to url, NULL
+ * when it gives none) and the OS libosinfo identifies from it (*os, NULL
+ * when the database knows none). false and *error when the text is not a
+ * treeinfo file. */
+bool vd_osinfo_treeinfo(const char *treeinfo, const char *url, const char *arch, char **kernel, char **initrd,
+                        struct vd_os **os, char **error);

@@ -3,11 +3,13 @@
 #include <config.h>
 
 #include <string.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "i18n.h"
 #include "osinfo.h"
 #include "plan-vm.h"
+#include "fetch.h"
 #include "util.h"
 
 /* ---- enum tables ---- */
@@ -50,8 +52,8 @@ ID_TABLE(vd_net_kind_id, enum vd_net_kind, VD_NET_KIND_LAST, "network", "bridge"
 LABEL_TABLE(vd_net_kind_label, enum vd_net_kind, VD_NET_KIND_LAST,
             N_("virtual network"), N_("host bridge"), N_("no network"))
 ID_TABLE(vd_nic_model_id, enum vd_nic_model, VD_NIC_LAST, "virtio", "e1000e", "rtl8139")
-ID_TABLE(vd_firmware_id, enum vd_firmware, VD_FW_LAST, "bios", "uefi")
-LABEL_TABLE(vd_firmware_label, enum vd_firmware, VD_FW_LAST, N_("BIOS"), N_("UEFI"))
+ID_TABLE(vd_firmware_id, enum vd_firmware, VD_FW_LAST, "bios", "uefi", "uefi-secure")
+LABEL_TABLE(vd_firmware_label, enum vd_firmware, VD_FW_LAST, N_("BIOS"), N_("UEFI"), N_("UEFI with Secure Boot"))
 ID_TABLE(vd_cpu_mode_id, enum vd_cpu_mode, VD_CPU_MODE_LAST,
          "default", "host-passthrough", "host-model", "maximum")
 LABEL_TABLE(vd_cpu_mode_label, enum vd_cpu_mode, VD_CPU_MODE_LAST,
@@ -494,13 +496,20 @@ check_install(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtrArr
     case VD_INSTALL_ISO_PATH:
         check_host_file(f, errors, "iso", p->iso_path);
         break;
-    case VD_INSTALL_URL:
-        if (empty(p->url) || !(g_str_has_prefix(p->url, "http://") || g_str_has_prefix(p->url, "https://")
-                               || g_str_has_prefix(p->url, "ftp://") || g_str_has_prefix(p->url, "nfs:")))
-            ERR("url", "%s", _("An http://, https://, ftp:// or nfs: address of the install tree is needed"));
-        check_host_file(f, errors, "kernel", p->kernel);
-        check_host_file(f, errors, "initrd", p->initrd);
+    case VD_INSTALL_URL: {
+        g_autofree char *why = NULL;
+        if (!vd_fetch_url_supported(p->url, &why))
+            ERR("url", "%s", why);
+        /* optional overrides: a path in the tree, a URL, or a file on the host */
+        if (!empty(p->kernel) && g_path_is_absolute(p->kernel))
+            check_host_file(f, errors, "kernel", p->kernel);
+        if (!empty(p->initrd) && g_path_is_absolute(p->initrd))
+            check_host_file(f, errors, "initrd", p->initrd);
+        if (!p->start)
+            ERR("install", "%s", _("A network install starts the machine at once: its kernel is only kept "
+                                   "for the first boot (use Create and start)"));
         break;
+    }
     case VD_INSTALL_PXE:
         if (p->net == VD_NET_NONE)
             ERR("install", "%s", _("PXE boot needs a network interface"));
@@ -544,8 +553,12 @@ check_cpu_memory(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtr
         g_autofree char *h = vd_format_kib(f->free_kib);
         WARN("memory", _("Only %s free on the host now"), h);
     }
-    if (p->firmware == VD_FW_UEFI && f && !f->uefi)
+    if (p->firmware != VD_FW_BIOS && f && !f->uefi)
         ERR("firmware", "%s", _("This host offers no UEFI firmware (install OVMF)"));
+    else if (p->firmware == VD_FW_UEFI_SECURE && f && !f->uefi_secure)
+        ERR("firmware", "%s", _("This host offers no Secure Boot firmware"));
+    else if (p->firmware == VD_FW_UEFI_SECURE && !is_q35(p))
+        ERR("firmware", "%s", _("Secure Boot needs a q35 machine (SMM)"));
     if (f && !empty(p->machine) && f->machines->len && !str_in(f->machines, p->machine))
         ERR("machine", _("Machine type %s is not offered by this host"), p->machine);
     if (f && !empty(p->virt_type) && f->virt_types->len && !str_in(f->virt_types, p->virt_type))
@@ -652,7 +665,7 @@ check_boot(const struct vd_plan_vm *p, GPtrArray *errors)
 
     if (!p->vnc && !p->serial)
         ERR("console", "%s", _("Choose VNC, a serial console or both"));
-    if (p->boot[0] == VD_BOOT_NONE && p->install != VD_INSTALL_URL)
+    if (p->boot[0] == VD_BOOT_NONE)
         ERR("boot", "%s", _("Choose at least one boot device"));
     for (guint i = 0; i < VD_PLAN_BOOT_MAX && p->boot[i] != VD_BOOT_NONE; i++) {
         if (p->boot[i] == VD_BOOT_CDROM && !cdrom)
@@ -863,27 +876,28 @@ add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
 {
     xmlNodePtr os = child(dom, "os", NULL), type;
 
-    if (p->firmware == VD_FW_UEFI)
+    if (p->firmware != VD_FW_BIOS)
         prop(os, "firmware", "efi");
     type = child(os, "type", "hvm");
     prop(type, "arch", p->arch ? p->arch : "x86_64");
     if (!empty(p->machine))
         prop(type, "machine", p->machine);
-    if (p->install == VD_INSTALL_URL) {
-        GString *cmd = g_string_new(NULL);
-        child(os, "kernel", p->kernel);
-        child(os, "initrd", p->initrd);
-        if (!empty(p->url) && p->os_id && (strstr(p->os_id, "fedora") || strstr(p->os_id, "redhat")
-                                           || strstr(p->os_id, "centos") || strstr(p->os_id, "rocky")
-                                           || strstr(p->os_id, "alma")))
-            g_string_append_printf(cmd, "inst.repo=%s", p->url);
-        else if (!empty(p->url) && p->os_id && strstr(p->os_id, "suse"))
-            g_string_append_printf(cmd, "install=%s", p->url);
-        if (!empty(p->cmdline))
-            g_string_append_printf(cmd, "%s%s", cmd->len ? " " : "", p->cmdline);
-        if (cmd->len)
-            child(os, "cmdline", cmd->str);
-        g_string_free(cmd, TRUE);
+    if (p->firmware != VD_FW_BIOS) {
+        /* libvirt picks the loader and its NVRAM template from the firmware
+         * descriptors. Without a feature it prefers, on q35, Secure Boot with
+         * Microsoft's keys enrolled, which refuses any unsigned boot loader:
+         * plain UEFI says secure-boot no (and needs no SMM); Secure Boot asks
+         * for enrolled keys too, and its firmware needs SMM (add_features). */
+        bool sb = p->firmware == VD_FW_UEFI_SECURE;
+        xmlNodePtr fw = child(os, "firmware", NULL), feat;
+        feat = child(fw, "feature", NULL);
+        prop(feat, "enabled", sb ? "yes" : "no");
+        prop(feat, "name", "secure-boot");
+        if (sb) {
+            feat = child(fw, "feature", NULL);
+            prop(feat, "enabled", "yes");
+            prop(feat, "name", "enrolled-keys");
+        }
     }
     for (guint i = 0; i < VD_PLAN_BOOT_MAX && p->boot[i] != VD_BOOT_NONE; i++)
         prop(child(os, "boot", NULL), "dev", vd_boot_dev_id(p->boot[i]));
@@ -923,6 +937,8 @@ vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f,
     n = child(dom, "features", NULL);
     child(n, "acpi", NULL);
     child(n, "apic", NULL);
+    if (p->firmware == VD_FW_UEFI_SECURE)
+        prop(child(n, "smm", NULL), "state", "on");
     if (p->cpu_mode != VD_CPU_DEFAULT)
         prop(child(dom, "cpu", NULL), "mode", vd_cpu_mode_id(p->cpu_mode));
     prop(child(dom, "clock", NULL), "offset", "utc");
@@ -955,6 +971,64 @@ vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags)
     if (flags)
         *flags = vd_vol_plan_create_flags(&vp);
     return vd_vol_xml(&vp, NULL);
+}
+
+char *
+vd_plan_vm_cmdline(const struct vd_plan_vm *p)
+{
+    GString *cmd = g_string_new(NULL);
+
+    if (!empty(p->url) && p->os_id && (strstr(p->os_id, "fedora") || strstr(p->os_id, "redhat")
+                                       || strstr(p->os_id, "centos") || strstr(p->os_id, "rocky")
+                                       || strstr(p->os_id, "alma")))
+        g_string_append_printf(cmd, "inst.repo=%s", p->url);
+    else if (!empty(p->url) && p->os_id && strstr(p->os_id, "suse"))
+        g_string_append_printf(cmd, "install=%s", p->url);
+    if (!empty(p->cmdline))
+        g_string_append_printf(cmd, "%s%s", cmd->len ? " " : "", p->cmdline);
+    return g_string_free(cmd, FALSE);
+}
+
+char *
+vd_plan_vm_install_xml(const char *xml, const char *kernel, const char *initrd, const char *cmdline, char **error)
+{
+    xmlDocPtr doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                        : NULL;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, os = NULL, n, next;
+    char *out;
+
+    for (n = root ? root->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "os"))
+            os = n;
+    if (!os) {
+        if (error)
+            *error = g_strdup(_("The domain XML has no <os> element"));
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    /* what the final XML had is replaced */
+    for (n = os->children; n; n = next) {
+        next = n->next;
+        if (n->type == XML_ELEMENT_NODE
+            && (xmlStrEqual(n->name, BAD_CAST "kernel") || xmlStrEqual(n->name, BAD_CAST "initrd")
+                || xmlStrEqual(n->name, BAD_CAST "cmdline"))) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        }
+    }
+    child(os, "kernel", kernel);
+    child(os, "initrd", initrd);
+    if (!empty(cmdline))
+        child(os, "cmdline", cmdline);
+    /* the installer's reboot ends the install run: the next start boots
+     * the final definition (virt-install does the same) */
+    for (n = root->children; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "on_reboot"))
+            xmlNodeSetContent(n, BAD_CAST "destroy");
+    out = doc_string(doc);
+    xmlFreeDoc(doc);
+    return out;
 }
 
 /* ---- summary ---- */
@@ -995,7 +1069,13 @@ vd_plan_vm_summary(const struct vd_plan_vm *p)
         g_string_append_printf(s, _("Install: CD image %s\n"), p->iso_path);
         break;
     case VD_INSTALL_URL:
-        g_string_append_printf(s, _("Install: network, %1$s (kernel %2$s)\n"), p->url, p->kernel);
+        if (empty(p->kernel) && empty(p->initrd))
+            g_string_append_printf(s, _("Install: network tree %s (its kernel and initrd are downloaded "
+                                        "and uploaded to the host's pool for the first boot)\n"), p->url);
+        else
+            g_string_append_printf(s, _("Install: network tree %1$s, kernel %2$s, initrd %3$s\n"), p->url,
+                                   empty(p->kernel) ? _("from the tree") : p->kernel,
+                                   empty(p->initrd) ? _("from the tree") : p->initrd);
         break;
     default:
         g_string_append_printf(s, _("Install: %s\n"), vd_install_label(p->install));

@@ -32,7 +32,9 @@ enum vd_cache {
 };
 enum vd_net_kind { VD_NET_NETWORK = 0, VD_NET_BRIDGE, VD_NET_NONE, VD_NET_KIND_LAST };
 enum vd_nic_model { VD_NIC_VIRTIO = 0, VD_NIC_E1000E, VD_NIC_RTL8139, VD_NIC_LAST };
-enum vd_firmware { VD_FW_BIOS = 0, VD_FW_UEFI, VD_FW_LAST };
+/* UEFI: plain OVMF (Secure Boot off); UEFI_SECURE: Secure Boot with the
+ * usual keys enrolled, q35 and SMM (what Windows 11 asks for) */
+enum vd_firmware { VD_FW_BIOS = 0, VD_FW_UEFI, VD_FW_UEFI_SECURE, VD_FW_LAST };
 enum vd_cpu_mode {
     VD_CPU_DEFAULT = 0,       /* no <cpu>: the hypervisor's default model */
     VD_CPU_HOST_PASSTHROUGH, VD_CPU_HOST_MODEL, VD_CPU_MAXIMUM, VD_CPU_MODE_LAST
@@ -51,8 +53,10 @@ struct vd_plan_vm {
     enum vd_install install;
     char *iso_pool, *iso_volume;   /* ISO_VOLUME */
     char *iso_path;                /* ISO_PATH */
-    char *url;                     /* URL: install tree, passed on the kernel command line */
-    char *kernel, *initrd;         /* URL: paths on the host */
+    char *url;                     /* URL: install tree (http, https): its kernel and initrd are
+                                    * downloaded at creation (fetch.c) */
+    char *kernel, *initrd;         /* URL: optional overrides, a path in the tree, a URL or an
+                                    * absolute path on the host (not fetched) */
     char *cmdline;                 /* URL: extra kernel arguments */
 
     guint vcpus;
@@ -108,7 +112,8 @@ struct vd_host_facts {
     GPtrArray *machines;      /* char *: aliases first ("pc", "q35"), then versions */
     guint max_vcpus;          /* from domain capabilities */
     bool cpu_modes[VD_CPU_MODE_LAST];
-    bool uefi;                /* a UEFI loader is offered */
+    bool uefi;                /* firmware autoselection offers efi */
+    bool uefi_secure;         /* and a Secure Boot one for q35 */
     bool virtio_scsi;
     guint cpus;               /* host CPUs */
     guint64 mem_kib, free_kib;
@@ -178,6 +183,14 @@ char *vd_plan_mac_canonical(const char *mac);
 /* Domain XML (libxml2). The existing volume's format comes from f when
  * given. Returns NULL and *error when the plan cannot be written. */
 char *vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f, char **error);
+/* Network install: the kernel arguments (inst.repo= for Fedora/RHEL,
+ * install= for SUSE, then the typed ones); "" when none. */
+char *vd_plan_vm_cmdline(const struct vd_plan_vm *p);
+/* The first boot's XML of a network install: xml (the final domain XML,
+ * the plan's or an edited one) with <kernel>, <initrd>, <cmdline> in <os>
+ * and on_reboot destroy. NULL and *error when xml has no <os>. */
+char *vd_plan_vm_install_xml(const char *xml, const char *kernel, const char *initrd, const char *cmdline,
+                             char **error);
 /* Volume XML of the new disk (NULL when the plan creates none), by
  * vol-xml.c; the flags for virStorageVolCreateXML in *flags. */
 char *vd_plan_vm_volume_xml(const struct vd_plan_vm *p, unsigned int *flags);

@@ -17,6 +17,7 @@
 #include "conn-task.h"
 #include "parallel.h"
 #include "storage.h"
+#include "storage-stream.h"
 
 #ifndef STREAM_BUF
 #define STREAM_BUF (1u << 20)   /* 1 MiB per stream packet: as fast as virsh (256 KiB), 4 MiB measured slower */
@@ -1222,6 +1223,7 @@ struct meter {
     struct vd_task *t;
     guint64 total;
     gint64 start, last;
+    const char *what;         /* shown before the speed (a step of a longer task), may be NULL */
 };
 
 static void
@@ -1242,6 +1244,12 @@ meter_update(struct meter *m, guint64 done, bool force)
     } else {
         detail = g_strdup_printf(_("%s/s"), sp);
     }
+    if (m->what) {
+        /* TRANSLATORS: "uploading vmlinuz: 12 MiB/s, 0:02 left" */
+        g_autofree char *d = g_strdup_printf(_("%1$s: %2$s"), m->what, detail);
+        vd_task_progress(m->t, pct, d);
+        return;
+    }
     vd_task_progress(m->t, pct, detail);
 }
 
@@ -1260,50 +1268,23 @@ write_all(int fd, const char *buf, size_t len)
     return true;
 }
 
-static void
-do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
+/* The stream loop of an upload: size bytes of fd into v. Fails t and
+ * returns false on error or cancel (the stream is aborted). */
+static bool
+upload_fd(virConnectPtr vc, struct vd_task *t, virStorageVolPtr v, int fd, guint64 size, bool sparse,
+          const char *fn, const char *vn, struct meter *m)
 {
-    g_autofree char *vn = vd_sanitize(a->vol);
-    g_autofree char *fn = vd_sanitize(a->file);
-    int fd = open(a->file, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        vd_task_fail(t, _("Cannot read %s: %s"), fn, fd < 0 ? g_strerror(errno) : _("not a regular file"));
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    virStorageVolPtr v = lookup_vol(vc, t, a->pool, a->vol, NULL);
-    virStreamPtr st = NULL;
+    virStreamPtr st = virStreamNew(vc, 0);
     char *buf = NULL;
-    virStorageVolInfo info;
-    if (!v)
-        goto out;
-    if (virStorageVolGetInfo(v, &info) < 0) {
-        vd_task_fail_libvirt(t, _("Could not read volume %s"), vn);
-        goto out;
-    }
-    if ((guint64)sb.st_size > info.capacity) {
-        g_autofree char *fs = vd_format_bytes(sb.st_size);
-        g_autofree char *vs = vd_format_bytes(info.capacity);
-        vd_task_fail(t, _("%s (%s) is larger than volume %s (%s): resize the volume first"), fn, fs, vn, vs);
-        goto out;
-    }
-    st = virStreamNew(vc, 0);
-    /* Holes are sent as holes only into a volume with nothing allocated:
-     * the daemon skips over a hole without writing, so older data of the
-     * volume would show through (virsh vol-upload --sparse has the same
-     * trap). And only for files with holes: the daemon's hole checks cost
-     * 10-20 % on dense data. */
-    bool sparse = (guint64)sb.st_blocks * 512 < (guint64)sb.st_size && info.allocation == 0;
-    if (!st || virStorageVolUpload(v, st, 0, sb.st_size, sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
+    guint64 off = 0;
+    bool ok = true, done = false;
+
+    if (!st || virStorageVolUpload(v, st, 0, size, sparse ? VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM : 0) < 0) {
         vd_task_fail_libvirt(t, _("Could not upload to volume %s"), vn);
         goto out;
     }
     buf = g_malloc(STREAM_BUF);
-    struct meter m = { t, sb.st_size, g_get_monotonic_time(), 0 };
-    guint64 off = 0, size = sb.st_size;
-    bool ok = true;
+    m->start = g_get_monotonic_time();
     while (off < size && ok) {
         if (vd_task_cancelled(t)) {
             virStreamAbort(st);
@@ -1320,7 +1301,7 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
                 break;
             }
             off = data;
-            meter_update(&m, off, false);
+            meter_update(m, off, false);
             continue;
         }
         off_t hole = sparse ? lseek(fd, off, SEEK_HOLE) : (off_t)size;
@@ -1346,7 +1327,7 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
             if (!ok)
                 break;
             off += r;
-            meter_update(&m, off, false);
+            meter_update(m, off, false);
             if (vd_task_cancelled(t))
                 break;
         }
@@ -1365,17 +1346,67 @@ do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
         vd_task_fail_libvirt(t, _("Upload to volume %s failed"), vn);
         goto out;
     }
-    meter_update(&m, size, true);
-    {
+    meter_update(m, size, true);
+    done = true;
+out:
+    g_free(buf);
+    if (st)
+        virStreamFree(st);
+    return done;
+}
+
+bool
+vd_storage_upload_fd(virConnectPtr vc, struct vd_task *t, virStorageVolPtr v, int fd, guint64 size,
+                     const char *what)
+{
+    g_autofree char *vn = vd_sanitize(virStorageVolGetName(v));
+    struct meter m = { t, size, g_get_monotonic_time(), 0, what };
+
+    return upload_fd(vc, t, v, fd, size, false, what ? what : "", vn, &m);
+}
+
+static void
+do_upload(virConnectPtr vc, struct vd_task *t, struct act *a)
+{
+    g_autofree char *vn = vd_sanitize(a->vol);
+    g_autofree char *fn = vd_sanitize(a->file);
+    int fd = open(a->file, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        vd_task_fail(t, _("Cannot read %s: %s"), fn, fd < 0 ? g_strerror(errno) : _("not a regular file"));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    virStorageVolPtr v = lookup_vol(vc, t, a->pool, a->vol, NULL);
+    virStorageVolInfo info;
+    if (!v)
+        goto out;
+    if (virStorageVolGetInfo(v, &info) < 0) {
+        vd_task_fail_libvirt(t, _("Could not read volume %s"), vn);
+        goto out;
+    }
+    if ((guint64)sb.st_size > info.capacity) {
+        g_autofree char *fs = vd_format_bytes(sb.st_size);
+        g_autofree char *vs = vd_format_bytes(info.capacity);
+        vd_task_fail(t, _("%s (%s) is larger than volume %s (%s): resize the volume first"), fn, fs, vn, vs);
+        goto out;
+    }
+    /* Holes are sent as holes only into a volume with nothing allocated:
+     * the daemon skips over a hole without writing, so older data of the
+     * volume would show through (virsh vol-upload --sparse has the same
+     * trap). And only for files with holes: the daemon's hole checks cost
+     * 10-20 % on dense data. */
+    bool sparse = (guint64)sb.st_blocks * 512 < (guint64)sb.st_size && info.allocation == 0;
+    struct meter m = { t, sb.st_size, g_get_monotonic_time(), 0, NULL };
+    if (upload_fd(vc, t, v, fd, sb.st_size, sparse, fn, vn, &m)) {
+        guint64 size = sb.st_size;
         double secs = (g_get_monotonic_time() - m.start) / 1e6;
         g_autofree char *sz = vd_format_bytes(size);
         g_autofree char *sp = vd_format_bytes(secs > 0 ? (guint64)(size / secs) : size);
         vd_task_set_message(t, _("Uploaded %s into %s (%s in %.1f s, %s/s)"), fn, vn, sz, secs, sp);
     }
 out:
-    g_free(buf);
-    if (st)
-        virStreamFree(st);
     if (v)
         virStorageVolFree(v);
     close(fd);

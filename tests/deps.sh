@@ -5,11 +5,12 @@ set -euo pipefail
 
 build_pkgs="autoconf automake libtool pkg-config gettext autopoint make gcc
   libncurses-dev libvirt-dev libssh2-1-dev libxml2-dev libvncserver-dev libglib2.0-dev
-  librrd-dev libosinfo-1.0-dev libvterm-dev"
-run_pkgs="libvirt-clients ncurses-term locales osinfo-db"
+  librrd-dev libosinfo-1.0-dev libvterm-dev libsoup-3.0-dev"
+run_pkgs="libvirt-clients ncurses-term locales osinfo-db glib-networking"
 lab_pkgs="libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-daemon-driver-lxc
   qemu-system-x86 qemu-utils openssh-server openssh-client grub-pc-bin xorriso mtools
-  busybox-static expect tmux rrdtool iproute2 dnsmasq-base cpio python3 xz-utils binutils"
+  busybox-static expect tmux rrdtool iproute2 dnsmasq-base cpio python3 xz-utils binutils
+  ovmf grub-efi-amd64-bin"
 
 want="$build_pkgs $run_pkgs"
 [ "${1:-}" = "--run-only" ] || want="$want $lab_pkgs"

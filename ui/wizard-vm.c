@@ -16,6 +16,7 @@
 
 #include "i18n.h"
 #include "create-vm.h"
+#include "fetch.h"
 #include "osinfo.h"
 #include "plan-vm.h"
 #include "util.h"
@@ -47,6 +48,9 @@ struct wizard {
     char *tpl_error;              /* the template chosen cannot be read */
     bool loading;                 /* a template is being applied: no OS defaults */
     bool open_console;            /* after "Create and start" */
+    GSource *tree_timer;          /* the URL stopped changing: look at the tree */
+    GCancellable *tree_cancel;    /* the lookup in progress */
+    char *os_auto;                /* the OS field as the tree filled it */
 };
 
 static struct wizard *
@@ -70,6 +74,14 @@ wiz_unref(gpointer p)
     g_free(w->detected);
     g_free(w->saved);
     g_free(w->tpl_error);
+    g_free(w->os_auto);
+    /* the timer holds a reference: it is gone when we get here */
+    if (w->tree_timer)
+        g_source_unref(w->tree_timer);
+    if (w->tree_cancel) {
+        g_cancellable_cancel(w->tree_cancel);
+        g_object_unref(w->tree_cancel);
+    }
     g_free(w);
 }
 
@@ -162,7 +174,10 @@ form_to_plan(struct wizard *w)
     p->cpu_mode = choice_of(w, "cpu-mode");
     p->memory_mib = ui_dialog_number(w->d, "memory", &v) ? v : 0;
     p->max_memory_mib = ui_dialog_number(w->d, "max-memory", &v) ? v : 0;
-    p->firmware = g_strcmp0(text_of(w, "firmware"), vd_firmware_label(VD_FW_UEFI)) == 0 ? VD_FW_UEFI : VD_FW_BIOS;
+    p->firmware = VD_FW_BIOS;
+    for (int i = 0; i < VD_FW_LAST; i++)
+        if (g_strcmp0(text_of(w, "firmware"), vd_firmware_label(i)) == 0)
+            p->firmware = i;
     p->disk = choice_of(w, "disk");
     set_str(&p->disk_pool, text_of(w, "disk-pool"));
     set_str(&p->disk_volume, text_of(w, "disk-volume"));
@@ -209,8 +224,12 @@ fill_host_choices(struct wizard *w)
     set_choices(ui_dialog_field(w->d, "virt-type"), f->virt_types, p->virt_type);
     set_choices(ui_dialog_field(w->d, "machine"), f->machines, p->machine);
     g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_BIOS));
+    /* UEFI only when the domain capabilities offer it (a template may ask
+     * for it anyway: then it is there, with the validation's message) */
     if (f->uefi || p->firmware == VD_FW_UEFI)
         g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_UEFI));
+    if (f->uefi_secure || p->firmware == VD_FW_UEFI_SECURE)
+        g_ptr_array_add(fw, (gpointer)vd_firmware_label(VD_FW_UEFI_SECURE));
     set_choices(ui_dialog_field(w->d, "firmware"), fw, vd_firmware_label(p->firmware));
     fld = ui_dialog_field(w->d, "net-source");
     set_choices(fld, p->net == VD_NET_BRIDGE ? f->bridges : f->networks, p->net_source);
@@ -274,6 +293,9 @@ update_hints(struct wizard *w)
                           f->uefi ? NULL : _("UEFI: no loader on this host"));
     }
     ui_field_set_hint(ui_dialog_field(w->d, "mac"), _("empty: generated"));
+    ui_field_set_hint(ui_dialog_field(w->d, "url"), _("http(s); kernel and initrd are found and downloaded"));
+    ui_field_set_hint(ui_dialog_field(w->d, "kernel"), _("empty: from the tree; a path in it, or /host/path"));
+    ui_field_set_hint(ui_dialog_field(w->d, "initrd"), _("empty: from the tree; a path in it, or /host/path"));
     ui_field_set_hint(ui_dialog_field(w->d, "os"), _("Enter: search"));
     if (w->plan->disk == VD_DISK_NEW && (!w->plan->disk_volume || !*w->plan->disk_volume)) {
         g_autofree char *vol = vd_plan_vm_volume_name(w->plan);
@@ -609,6 +631,86 @@ detect_iso(struct wizard *w)
         apply_os_defaults(w, os);
 }
 
+/* ---- the install tree of a network install (looked up off the UI thread) ---- */
+
+static void
+tree_done(const struct vd_fetch_tree *tree, const char *error, gpointer user)
+{
+    struct wizard *w = user;
+    struct ui_field *osf;
+    const char *os;
+
+    if (!w->d)
+        return;
+    g_clear_pointer(&w->detected, g_free);
+    if (!tree) {
+        w->detected = g_strdup_printf(_("Install tree: %s"), error);
+        refresh_form(w);
+        return;
+    }
+    if (tree->os)
+        /* TRANSLATORS: "Install tree: images/pxeboot/vmlinuz (.treeinfo), Fedora 39" */
+        w->detected = g_strdup_printf(_("Install tree: %1$s (%2$s), %3$s"), tree->kernel, tree->how, tree->os->name);
+    else
+        w->detected = g_strdup_printf(_("Install tree: %1$s (%2$s)"), tree->kernel, tree->how);
+    /* the OS the tree names, unless the user chose one */
+    osf = ui_dialog_field(w->d, "os");
+    os = text_of(w, "os");
+    if (tree->os && osf && (!os || g_strcmp0(os, w->os_auto) == 0)) {
+        ui_field_set_text(osf, tree->os->short_id);
+        osf->cursor = osf->text->len;
+        g_free(w->os_auto);
+        w->os_auto = g_strdup(tree->os->short_id);
+        if (!w->loading)
+            apply_os_defaults(w, tree->os);
+    }
+    refresh_form(w);
+}
+
+static gboolean
+tree_timer_fire(gpointer user)
+{
+    struct wizard *w = user;
+    const char *url, *k, *i;
+    g_autofree char *why = NULL;
+
+    if (!w->d || choice_of(w, "install") != VD_INSTALL_URL)
+        return G_SOURCE_REMOVE;
+    url = text_of(w, "url");
+    if (!url || !vd_fetch_url_supported(url, &why))
+        return G_SOURCE_REMOVE;
+    if (w->tree_cancel) {
+        g_cancellable_cancel(w->tree_cancel);
+        g_object_unref(w->tree_cancel);
+    }
+    w->tree_cancel = g_cancellable_new();
+    g_free(w->detected);
+    w->detected = g_strdup(_("Looking at the install tree…"));
+    /* overrides that are paths in the tree count; host paths are not fetched */
+    k = text_of(w, "kernel");
+    i = text_of(w, "initrd");
+    vd_fetch_lookup_async(url, w->plan->arch, w->os_auto || !text_of(w, "os") ? NULL : w->plan->os_id,
+                          k && !g_path_is_absolute(k) ? k : NULL, i && !g_path_is_absolute(i) ? i : NULL,
+                          w->tree_cancel, tree_done, wiz_ref(w), wiz_unref);
+    refresh_form(w);
+    return G_SOURCE_REMOVE;
+}
+
+/* The URL or an override changed: look again 600 ms after the last change. */
+static void
+schedule_tree_lookup(struct wizard *w)
+{
+    if (w->tree_timer) {
+        g_source_destroy(w->tree_timer);
+        g_source_unref(w->tree_timer);
+    }
+    if (w->tree_cancel)
+        g_cancellable_cancel(w->tree_cancel);
+    w->tree_timer = g_timeout_source_new(600);
+    g_source_set_callback(w->tree_timer, tree_timer_fire, wiz_ref(w), wiz_unref);
+    g_source_attach(w->tree_timer, w->app->ctx);
+}
+
 static void
 set_boot_fields(struct wizard *w, const enum vd_boot_dev *boot)
 {
@@ -664,6 +766,8 @@ on_changed(struct ui_dialog *d, struct ui_field *f, gpointer user)
             load_template(w, f->text->str);
     } else if (g_str_equal(f->id, "iso") || g_str_equal(f->id, "iso-volume") || g_str_equal(f->id, "iso-pool")) {
         detect_iso(w);
+    } else if (g_str_equal(f->id, "url") || g_str_equal(f->id, "kernel") || g_str_equal(f->id, "initrd")) {
+        schedule_tree_lookup(w);
     } else if (g_str_equal(f->id, "os")) {
         g_autoptr(vd_os) os = vd_osinfo_lookup(f->text->str, w->plan->arch);
         if (os)
@@ -675,6 +779,8 @@ on_changed(struct ui_dialog *d, struct ui_field *f, gpointer user)
             ui_dialog_field(w->d, "disk")->choice = VD_DISK_EXISTING;
         set_boot_fields(w, tmp.boot);
         detect_iso(w);
+        if (f->choice == VD_INSTALL_URL)
+            schedule_tree_lookup(w);
     } else if (g_str_equal(f->id, "net")) {
         w->plan->net = f->choice;
         g_clear_pointer(&w->plan->net_source, g_free);
@@ -785,8 +891,13 @@ save_template(struct wizard *w)
 static bool
 start_create(struct wizard *w, bool start)
 {
-    g_autoptr(GPtrArray) errors = check(w);
+    g_autoptr(GPtrArray) errors = NULL;
     struct ui_host *h = wiz_host(w);
+
+    /* "Create only" is refused for a network install: checked with it */
+    w->plan->start = start;
+    errors = check(w);
+    w->plan->start = true;
 
     for (guint i = 0; i < errors->len; i++) {
         const struct vd_plan_error *e = errors->pdata[i];
@@ -877,9 +988,9 @@ build(struct wizard *w)
     ui_dialog_add_text(d, "iso", _("CD image path"), NULL);
     ui_dialog_set_picker(d, "iso", pick_path);
     ui_dialog_add_text(d, "url", _("Install tree URL"), NULL);
-    ui_dialog_add_text(d, "kernel", _("Kernel (host)"), NULL);
+    ui_dialog_add_text(d, "kernel", _("Kernel (advanced)"), NULL);
     ui_dialog_set_picker(d, "kernel", pick_path);
-    ui_dialog_add_text(d, "initrd", _("Initrd (host)"), NULL);
+    ui_dialog_add_text(d, "initrd", _("Initrd (advanced)"), NULL);
     ui_dialog_set_picker(d, "initrd", pick_path);
     ui_dialog_add_text(d, "cmdline", _("Kernel arguments"), NULL);
     ui_dialog_add_text(d, "os", _("Operating system"), NULL);

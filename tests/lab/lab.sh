@@ -23,7 +23,8 @@
 # Every step checks first, so `up` is idempotent and fast when all is up.
 # Names: lab VMs are vdlab1, vdlab2 (GRUB ISO), vdlinux (Linux + busybox),
 # container vdct1 (lxc:///system); host 2 (qemu+ssh://root@10.254.0.2/system)
-# has vdh2a, vdh2b, vdh2linux. Tests must only touch names starting "vd".
+# has vdh2a, vdh2b, vdh2linux. Host bridges vdlabbr0 (host 2: vdlabh2br0),
+# veth vdlabveth0/1 (not a bridge) on both. Tests must only touch names starting "vd".
 set -euo pipefail
 
 # Daemons started here must not keep a descriptor we inherited: a lock file
@@ -335,8 +336,21 @@ record_host_keys() {
 
 # ---- ISO and VMs ---------------------------------------------------------------
 
+# iso_has_efi ISO: its El Torito catalogue has a UEFI boot image
+iso_has_efi() {
+    xorriso -indev "$1" -report_el_torito plain 2> /dev/null | grep -q '^El Torito boot img : *[0-9]* *UEFI'
+}
+
+# grub-mkrescue puts an EFI boot image in the ISO only when grub-efi-amd64-bin
+# is installed (/usr/lib/grub/x86_64-efi): then the lab ISO boots under BIOS
+# and under UEFI (OVMF). An ISO built before that package came is rebuilt.
 ensure_iso() {
-    if [ ! -s "$LAB_ISO" ]; then
+    local rebuild=0
+    if [ -s "$LAB_ISO" ] && [ -d /usr/lib/grub/x86_64-efi ] && ! iso_has_efi "$LAB_ISO"; then
+        say "$LAB_ISO has no EFI boot image: rebuilding it"
+        rebuild=1
+    fi
+    if [ ! -s "$LAB_ISO" ] || [ "$rebuild" = 1 ]; then
         say "building $LAB_ISO"
         mkdir -p "$LAB/iso/boot/grub"
         cat > "$LAB/iso/boot/grub/grub.cfg" << 'EOF'
@@ -386,6 +400,64 @@ ensure_vm() {
         say "defining domain $name"
         vm_xml "$name" > "$LAB/$name.xml"
         virsh_q define "$LAB/$name.xml" > /dev/null
+    fi
+}
+
+# ---- UEFI: OVMF in libvirt's domain capabilities ------------------------------
+
+# The ovmf package puts firmware descriptors in /usr/share/qemu/firmware.
+# libvirt 9.0 reads them at each domcapabilities call and at define/start
+# (measured: installed while libvirtd ran, the loader was listed at once), so
+# no restart is needed there; a daemon that still lists no loader while the
+# descriptors exist is restarted once here, and only then.
+uefi_listed() {
+    virsh_q domcapabilities --virttype qemu 2> /dev/null |
+        awk '/<enum name=.firmware.>/ {f = 1} f && /<value>efi<\/value>/ {ok = 1} /<\/enum>/ {f = 0} END {exit !ok}'
+}
+
+ensure_uefi() {
+    ls /usr/share/qemu/firmware/*.json > /dev/null 2>&1 || {
+        say "warning: no UEFI firmware descriptors (install ovmf: tests/deps.sh): no UEFI guests"
+        return 0
+    }
+    uefi_listed && return 0
+    say "libvirtd lists no UEFI loader although OVMF is installed: restarting it"
+    stop_libvirtd
+    start_libvirtd
+    uefi_listed || say "warning: libvirtd still lists no UEFI loader"
+}
+
+# ---- host bridges: one real Linux bridge, one device that is not a bridge -------
+
+# vdlabbr0: a bridge with no uplink (guests on it reach each other only);
+# vdlabveth0/1: a veth pair, listed by libvirt's interface driver as
+# ethernet, which the wizard must not offer as a bridge. Host 2 has its own
+# bridge under another name, vdlabh2br0 (and a veth pair), inside its netns:
+# a wizard that read this machine's /sys for a remote host would show
+# vdlabbr0 there.
+LAB_BRIDGE=vdlabbr0
+LAB_H2_BRIDGE=vdlabh2br0
+LAB_NOT_BRIDGE=vdlabveth0
+
+# ensure_bridge NAME [IP-ARGS...]: the bridge NAME and the veth pair there
+ensure_bridge() {
+    local br=$1; shift
+    if ! ip "$@" link show "$br" > /dev/null 2>&1; then
+        say "creating bridge $br${1:+ (ip $*)}"
+        ip "$@" link add "$br" type bridge
+    fi
+    ip "$@" link set "$br" up
+    if ! ip "$@" link show "$LAB_NOT_BRIDGE" > /dev/null 2>&1; then
+        ip "$@" link add "$LAB_NOT_BRIDGE" type veth peer name "${LAB_NOT_BRIDGE%0}1"
+    fi
+    ip "$@" link set "$LAB_NOT_BRIDGE" up
+}
+
+remove_bridge() {
+    ip link del "$LAB_NOT_BRIDGE" 2> /dev/null || true
+    if ip link show "$LAB_BRIDGE" > /dev/null 2>&1; then
+        say "removing bridge $LAB_BRIDGE"
+        ip link del "$LAB_BRIDGE" || return 1
     fi
 }
 
@@ -828,6 +900,7 @@ ensure_host2() {
     done
     linux_vm_xml "$LAB_H2_LINUX_VM" "$img" > "$S/$LAB_H2_LINUX_VM.xml.new"
     define_if_changed h2_virsh "$LAB_H2_LINUX_VM" "$S/$LAB_H2_LINUX_VM.xml"
+    ensure_bridge "$LAB_H2_BRIDGE" -n "$H2_NS"
 }
 
 # ---- delay proxy: a slow link in front of the lab sshd ------------------------------
@@ -928,6 +1001,8 @@ cmd_up() {
     ensure_pool
     ensure_sshd
     ensure_iso
+    ensure_uefi
+    ensure_bridge "$LAB_BRIDGE"
     local vm
     for vm in $LAB_VMS; do ensure_vm "$vm"; done
     ensure_linux_vm
@@ -1003,6 +1078,7 @@ cmd_down() {
         [ -z "$left" ] || say "warning: domains still running (not vd*, left alone): $left"
     fi
     delay_down_all || rc=1
+    remove_bridge || rc=1
     stop_daemon sshd-lab || rc=1
     stop_daemon libvirtd || rc=1
     stop_daemon virtlogd || rc=1
@@ -1059,6 +1135,8 @@ cmd_status() {
         printf '%-10s stopped (optional: %s delay-up [MS])\n' delay "$prog"
     fi
     if [ -s "$LAB_ISO" ]; then printf '%-10s %s\n' iso "$LAB_ISO"; else printf '%-10s missing\n' iso; ok=1; fi
+    if ip link show "$LAB_BRIDGE" > /dev/null 2>&1; then printf '%-10s %s\n' bridge "$LAB_BRIDGE"; else printf '%-10s missing\n' bridge; ok=1; fi
+    if uefi_listed; then printf '%-10s listed by domcapabilities\n' uefi; else printf '%-10s no loader (optional: ovmf)\n' uefi; fi
     return $ok
 }
 
@@ -1067,7 +1145,7 @@ cmd_env() {
     for v in LAB LAB_SSH_PORT LAB_URI LAB_SSH_URI LAB_LXC_URI LAB_IMAGES LAB_ISO LAB_VMS LAB_LINUX_VM; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
-    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI; do
+    for v in LAB_H2_URI LAB_H2_VMS LAB_H2_LINUX_VM LAB_DELAY_PORT LAB_DELAY_URI LAB_BRIDGE LAB_H2_BRIDGE LAB_NOT_BRIDGE; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
     [ ! -f "$LAB/lxc-ok" ] || printf 'export LAB_LXC_CT=%q\n' "$LAB_LXC_CT"

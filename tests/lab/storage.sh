@@ -153,6 +153,7 @@ sparse_round() {
     field 64M
     vd_keys Enter
     vd_wait_for "Volume $SPVOL created"
+    wait_vol_row "$SPVOL" raw   # the list is read again after the message
     vd_keys g    # vdstsp.img sorts before vdstv.qcow2
     vd_keys u
     vd_wait_for "Upload a file into $SPVOL"

@@ -210,7 +210,16 @@ check_combo(const struct combo *c, const struct vd_host_facts *f, GPtrArray *sam
     assert_xp(doc, "/domain/vcpu", "2");
     assert_xp(doc, "/domain/os/type/@arch", "x86_64");
     assert_xp(doc, "/domain/os/type/@machine", c->q35 ? "q35" : "pc");
-    assert_xp(doc, "/domain/os/@firmware", c->fw == VD_FW_UEFI ? "efi" : NULL);
+    assert_xp(doc, "/domain/os/@firmware", c->fw != VD_FW_BIOS ? "efi" : NULL);
+    /* UEFI without Secure Boot: libvirt must not pick the enrolled-keys
+     * firmware; with it: enrolled keys and SMM, which that firmware needs */
+    assert_xp(doc, "/domain/os/firmware/feature[@name='secure-boot']/@enabled",
+              c->fw == VD_FW_UEFI ? "no" : c->fw == VD_FW_UEFI_SECURE ? "yes" : NULL);
+    assert_xp(doc, "/domain/os/firmware/feature[@name='enrolled-keys']/@enabled",
+              c->fw == VD_FW_UEFI_SECURE ? "yes" : NULL);
+    assert_xp(doc, "count(/domain/os/firmware/feature)",
+              c->fw == VD_FW_UEFI ? "1" : c->fw == VD_FW_UEFI_SECURE ? "2" : "0");
+    assert_xp(doc, "/domain/features/smm/@state", c->fw == VD_FW_UEFI_SECURE ? "on" : NULL);
     assert_xp(doc, "/domain/cpu/@mode", c->cpu == VD_CPU_DEFAULT ? NULL : vd_cpu_mode_id(c->cpu));
     assert_xp(doc, "/domain/metadata/lo:libosinfo/lo:os/@id", c->os ? "http://debian.org/debian/12" : NULL);
 
@@ -220,10 +229,32 @@ check_combo(const struct combo *c, const struct vd_host_facts *f, GPtrArray *sam
         assert_xp(doc, "/domain/os/boot[1]/@dev", first);
         assert_xp(doc, "count(/domain/os/boot[@dev='hd'])", "1");
     }
-    /* direct kernel boot only for a network install */
-    assert_xp(doc, "/domain/os/kernel", c->install == VD_INSTALL_URL ? "/var/lib/libvirt/boot/linux" : NULL);
-    assert_xp(doc, "/domain/os/initrd", c->install == VD_INSTALL_URL ? "/var/lib/libvirt/boot/initrd.gz" : NULL);
-    assert_xp(doc, "/domain/os/cmdline", c->install == VD_INSTALL_URL ? "console=ttyS0 priority=low" : NULL);
+    /* the final definition never has a kernel: a network install boots it
+     * once from the install definition */
+    assert_xp(doc, "/domain/os/kernel", NULL);
+    assert_xp(doc, "/domain/os/initrd", NULL);
+    assert_xp(doc, "/domain/os/cmdline", NULL);
+    assert_xp(doc, "/domain/on_reboot", "restart");
+    if (c->install == VD_INSTALL_URL) {
+        g_autofree char *cmd = vd_plan_vm_cmdline(p);
+        g_autofree char *e2 = NULL;
+        g_autofree char *ix = vd_plan_vm_install_xml(xml, "/var/lib/libvirt/images/vdwunit-kernel",
+                                                     "/var/lib/libvirt/images/vdwunit-initrd", cmd, &e2);
+        xmlDocPtr id;
+
+        g_assert_nonnull(ix);
+        id = xmlReadMemory(ix, (int)strlen(ix), "i.xml", NULL, XML_PARSE_NONET);
+        g_assert_nonnull(id);
+        if (schema && !schema_valid(rng, id))
+            g_error("install XML not valid against %s:\n%s", SCHEMA, ix);
+        assert_xp(id, "/domain/os/kernel", "/var/lib/libvirt/images/vdwunit-kernel");
+        assert_xp(id, "/domain/os/initrd", "/var/lib/libvirt/images/vdwunit-initrd");
+        assert_xp(id, "/domain/os/cmdline", "console=ttyS0 priority=low");
+        assert_xp(id, "/domain/on_reboot", "destroy");
+        assert_xp(id, "/domain/os/type/@machine", c->q35 ? "q35" : "pc");
+        assert_xp(id, "count(/domain/devices/disk[@device='disk'])", c->disk == VD_DISK_NONE ? "0" : "1");
+        xmlFreeDoc(id);
+    }
 
     /* the disk */
     assert_xp(doc, "count(/domain/devices/disk[@device='disk'])", c->disk == VD_DISK_NONE ? "0" : "1");
@@ -319,7 +350,7 @@ test_xml_combinations(void)
     }
     g_test_message("%u combinations checked field by field, %u of them against %s", n, validated, SCHEMA);
     g_assert_cmpuint(validated, >, 1296 / 2);
-    g_assert_cmpuint(n, ==, 6 * 3 * 4 * 2 * 3 * 3 * 2 * 4 * 3 * 2);
+    g_assert_cmpuint(n, ==, 6 * 3 * 4 * 2 * 3 * 3 * VD_FW_LAST * 4 * 3 * 2);
 
     /* and a sample through virt-xml-validate itself */
     if (!g_find_program_in_path("virt-xml-validate")) {
@@ -477,6 +508,25 @@ test_validation(void)
     TRY(q->memory_mib = 9000, "memory", "The host has 8 GiB");
     TRY(q->max_memory_mib = 256, "max-memory", "cannot be below");
     TRY(q->firmware = VD_FW_UEFI, "firmware", "no UEFI");
+    TRY(q->firmware = VD_FW_UEFI_SECURE, "firmware", "no UEFI");
+    f->uefi = true;
+    TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->firmware = VD_FW_UEFI_SECURE), "firmware",
+        "no Secure Boot firmware");
+    f->uefi_secure = true;
+    TRY(q->firmware = VD_FW_UEFI_SECURE, "firmware", "needs a q35 machine");
+    {
+        g_autoptr(vd_plan_vm) q = vd_plan_vm_copy(p);
+        g_autoptr(GPtrArray) e2 = vd_plan_errors_new();
+        g_free(q->machine);
+        q->machine = g_strdup("q35");
+        q->firmware = VD_FW_UEFI_SECURE;
+        g_assert_true(vd_plan_vm_validate(q, f, e2));
+        q->firmware = VD_FW_UEFI;
+        g_free(q->machine);
+        q->machine = g_strdup("pc");
+        g_assert_true(vd_plan_vm_validate(q, f, e2));
+    }
+    f->uefi = f->uefi_secure = false;
     TRY((g_free(q->machine), q->machine = g_strdup("virt")), "machine", "not offered");
     TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->disk_bus = VD_BUS_IDE), "disk-bus", "no IDE");
     TRY(q->disk_size_mib = 0, "disk-size", "above 0");
@@ -493,7 +543,24 @@ test_validation(void)
         "iso", "No volume x.iso");
     TRY((q->install = VD_INSTALL_ISO_PATH, q->iso_path = g_strdup("rel.iso")), "iso", "absolute");
     TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("file:///x")), "url", "http://");
-    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http://x/")), "kernel", "A path on the host");
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("ftp://x/tree/")), "url", "ftp and nfs are not");
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http:///tree/")), "url", "Not a valid URL");
+    {
+        /* a path in the tree is not a host path; a host path must exist */
+        g_autoptr(vd_plan_vm) q = vd_plan_vm_copy(p);
+        bool was = f->local;
+        q->install = VD_INSTALL_URL;
+        q->url = g_strdup("http://x/");
+        q->kernel = g_strdup("images/pxeboot/vmlinuz");
+        g_assert_null(msg_for(q, f, "kernel", NULL));
+        f->local = true;
+        g_free(q->kernel);
+        q->kernel = g_strdup("/nonexistent/k");
+        EXPECT(q, "kernel", "No such file");
+        f->local = was;
+    }
+    TRY((q->install = VD_INSTALL_URL, q->url = g_strdup("http://x/"), q->start = false), "install",
+        "Create and start");
     TRY((g_free(q->net_source), q->net_source = g_strdup("isolated")), "net-source", "not active");
     TRY((g_free(q->net_source), q->net_source = g_strdup("zzz")), "net-source", "No network named zzz");
     TRY((q->net = VD_NET_BRIDGE, g_free(q->net_source), q->net_source = g_strdup("virbr0")), "net-source",
