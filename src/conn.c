@@ -1073,8 +1073,12 @@ do_refresh_full(struct vd_conn *c, bool full)
     vd_host_rates_compute(c->host_prev.t_ms ? &c->host_prev : NULL, &hk, &hr);
     c->host_prev = hk;
     s->rates = hr;
-    if (hk.have_mem)
+    if (hk.have_mem) {
         s->free_kib = hk.mem_free_kib + hk.mem_buffers_kib + hk.mem_cached_kib;
+        /* virNodeGetInfo can count less than MemTotal (here 11 of 24 GiB,
+         * which showed "23 GiB free of 11 GiB"): the larger one, as free(1) */
+        s->mem_kib = MAX(s->mem_kib, hk.mem_total_kib);
+    }
     for (guint i = 0; i < MIN(doms->len, c->n_fresh); i++) {
         struct vd_domain *d = doms->pdata[i];
         if (full) {
