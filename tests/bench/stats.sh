@@ -144,3 +144,8 @@ read -r cpu rss < <(run_for "$tmp/h200.xml" 60)
 echo "== idle virtdeck, 100 running test-driver domains, 60 s, history on: $cpu % of a core (RSS $((rss / 1024)) MiB)"
 read -r cpu rss < <(run_for "$tmp/h1000.xml" 10)
 echo "== 1000 test-driver domains: RSS $((rss / 1024)) MiB ($rss KiB), CPU $cpu % over 10 s"
+# what of that is libvirt and its in-process test driver: a bare client
+# holding the same 1000 domains
+gcc -O2 -o "$tmp/rss-bare" "$top/tests/bench/rss-bare.c" $(pkg-config --cflags --libs libvirt)
+bare=$("$tmp/rss-bare" "test://$tmp/h1000.xml")
+echo "== a bare libvirt client with the same 1000 test-driver domains: RSS $((bare / 1024)) MiB ($bare KiB); virtdeck adds $(((rss - bare) / 1024)) MiB ($((rss - bare)) KiB)"
