@@ -22,7 +22,7 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomain, virDomainFree)
 
-enum job_kind { JOB_REFRESH, JOB_ACTION, JOB_TASK, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
+enum job_kind { JOB_REFRESH, JOB_TICK, JOB_ACTION, JOB_TASK, JOB_RECONNECT, JOB_WAKE, JOB_QUIT };
 
 struct vd_task {
     struct vd_conn *c;           /* own reference; NULL in vd_conn_run_sync */
@@ -106,9 +106,20 @@ struct vd_conn {
     struct vd_host_snap *work;   /* snapshot being built */
     guint n_fresh;               /* doms[0..n_fresh) are new; the rest are shared
                                     with the last snapshot and must not change */
+    bool carried;                /* this refresh: carry_inactive ran ... */
+    bool flags_known;            /* ... and found every running domain in the last snapshot */
     struct vd_addr_cache *addrs; /* guests' IP addresses (net-addr.h), worker only */
     guint rpc_addrs;             /* calls of the last address refresh */
+    struct vd_refresh_times times;  /* of the refresh in progress */
+    guint64 publish_us;          /* the last refresh's publish() */
+    guint64 history_us;          /* and its record_history() */
 };
+
+static guint64
+since_us(gint64 t0)
+{
+    return (guint64)(g_get_monotonic_time() - t0);
+}
 
 static void task_free(struct vd_task *t);
 static GThreadPool *node_pool;
@@ -307,7 +318,8 @@ snap_same(const struct vd_host_snap *a, const struct vd_host_snap *b)
         !num_same(a->rates.mem_used_kib, b->rates.mem_used_kib, false))
         return false;
     for (guint i = 0; i < a->domains->len; i++)
-        if (!domain_same(a->domains->pdata[i], b->domains->pdata[i]))
+        if (a->domains->pdata[i] != b->domains->pdata[i] &&
+            !domain_same(a->domains->pdata[i], b->domains->pdata[i]))
             return false;
     return true;
 }
@@ -328,7 +340,7 @@ publish(struct vd_conn *c, struct vd_host_snap *s)
     g_mutex_unlock(&c->lock);
     changed = !snap_same(old, s);
     vd_host_snap_unref(old);
-    if (changed)
+    if (changed || c->opt.notify_every_refresh)
         post_notify(c);
 }
 
@@ -408,8 +420,8 @@ domain_from_ptr(struct vd_conn *c, virDomainPtr dom)
     unsigned char raw[VIR_UUID_BUFLEN];
     char *u = d->uuid;
 
+    /* collate_key: set_collate_keys(), or taken from the last snapshot */
     d->name = vd_sanitize(virDomainGetName(dom));
-    d->collate_key = g_utf8_collate_key(d->name, -1);
     /* virDomainGetUUIDString formats through printf: 10x the cost of this
      * for 1000 domains per refresh */
     if (virDomainGetUUID(dom, raw) == 0) {
@@ -455,13 +467,68 @@ domain_fill_info(struct vd_conn *c, virDomainPtr dom, struct vd_domain *d, struc
     d->max_mem_kib = info.maxMem;
 }
 
+static int
+domain_cmp_ptr(const struct vd_domain *x, const struct vd_domain *y)
+{
+    int r = g_strcmp0(x->collate_key, y->collate_key);
+    return r ? r : strcmp(x->uuid, y->uuid);
+}
+
 static gint
 domain_cmp(gconstpointer a, gconstpointer b)
 {
-    const struct vd_domain *x = *(struct vd_domain *const *)a;
-    const struct vd_domain *y = *(struct vd_domain *const *)b;
-    int r = g_strcmp0(x->collate_key, y->collate_key);
-    return r ? r : strcmp(x->uuid, y->uuid);
+    return domain_cmp_ptr(*(struct vd_domain *const *)a, *(struct vd_domain *const *)b);
+}
+
+static gint
+domain_cmp_data(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    (void)unused;
+    return domain_cmp(a, b);
+}
+
+/* The sort keys domain_from_ptr left out (g_utf8_collate_key costs about a
+ * microsecond: a tick takes the unchanged ones from the last snapshot). */
+static void
+set_collate_keys(GPtrArray *doms, guint n)
+{
+    for (guint i = 0; i < MIN(n, doms->len); i++) {
+        struct vd_domain *d = doms->pdata[i];
+        if (!d->collate_key)
+            d->collate_key = g_utf8_collate_key(d->name, -1);
+    }
+}
+
+/* Sort doms, whose elements from n_fresh on are already in order (carried
+ * over from the last snapshot): sort the fresh ones and merge, O(n) for a
+ * host with few running domains. */
+static void
+sort_domains(GPtrArray *doms, guint n_fresh)
+{
+    guint n = MIN(n_fresh, doms->len), i = 0, j = n, k = 0;
+    gpointer *fresh;
+
+    for (guint m = n + 1; m < doms->len; m++) {
+        if (domain_cmp_ptr(doms->pdata[m - 1], doms->pdata[m]) > 0) {
+            /* not in order after all: sort everything */
+            set_collate_keys(doms, doms->len);
+            g_ptr_array_sort(doms, domain_cmp);
+            return;
+        }
+    }
+    if (!n)
+        return;
+    set_collate_keys(doms, n);
+    g_qsort_with_data(doms->pdata, (gint)n, sizeof(gpointer), domain_cmp_data, NULL);
+    if (n == doms->len)
+        return;
+    /* merge in place: the output never overtakes the carried part it reads */
+    fresh = g_memdup2(doms->pdata, n * sizeof(gpointer));
+    while (i < n && j < doms->len)
+        doms->pdata[k++] = domain_cmp_ptr(fresh[i], doms->pdata[j]) <= 0 ? fresh[i++] : doms->pdata[j++];
+    while (i < n)
+        doms->pdata[k++] = fresh[i++];
+    g_free(fresh);
 }
 
 static void
@@ -533,10 +600,14 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out, unsigned int stats, unsigned int
     gint64 now = vd_now_ms();
     int n;
 
+    gint64 t0 = g_get_monotonic_time();
+
     c->rpc++;
     n = virConnectGetAllDomainStats(c->vc, stats, &recs, which);
+    c->times.bulk_us += since_us(t0);
     if (n < 0)
         return -1;
+    t0 = g_get_monotonic_time();
     for (int i = 0; i < n; i++) {
         struct vd_domain *d = domain_from_ptr(c, recs[i]->dom);
         virTypedParameterPtr p = recs[i]->params;
@@ -576,6 +647,7 @@ refresh_bulk(struct vd_conn *c, GPtrArray *out, unsigned int stats, unsigned int
         g_ptr_array_add(out, d);
     }
     virDomainStatsRecordListFree(recs);
+    c->times.records_us += since_us(t0);
     return n;
 }
 
@@ -618,29 +690,41 @@ copy_host_fields(struct vd_conn *c)
 }
 
 /* Host CPU and memory counters: one call each, when the driver has them. */
-/* On a pool thread, while the worker makes the domain stats call: the node
- * calls travel in the same round trip (libvirt's RPC client multiplexes
+/* On a pool thread each, while the worker makes the domain stats call: the
+ * node calls travel in the same round trip (libvirt's RPC client multiplexes
  * calls of several threads on one connection), so a tick over a slow link
- * costs one round trip, not three. Touches only c->vc, the node_*_n counts
- * (the worker leaves them alone meanwhile) and its own fields. */
+ * costs one round trip, not three; one thread for both made them two round
+ * trips in a row, longer than the stats call itself on a host with no
+ * running domain. A job touches only c->vc, its own node_*_n count (the
+ * worker leaves them alone meanwhile) and its own fields. */
+enum { NODE_CPU, NODE_MEM };
+
 struct node_job {
     struct vd_conn *c;
+    int which;                /* NODE_CPU or NODE_MEM */
     struct vd_host_counters h;
     guint rpc;
+    gint64 t_push, t_run, t_done;
     GMutex lock;
     GCond cond;
     bool done;
 };
 
+/* Both node calls, each on a pool thread of its own: with the worker's
+ * domain stats call, three calls in flight at once. */
+struct node_calls {
+    struct node_job part[2];
+};
+
 static void
-node_counters(struct vd_conn *c, struct vd_host_counters *h, guint *rpc)
+node_counters(struct vd_conn *c, int which, struct vd_host_counters *h, guint *rpc)
 {
     virNodeCPUStats cpu[8];
     virNodeMemoryStats mem[8];
     int n;
 
-    h->t_ms = vd_now_ms();
-    if (c->node_cpu_n > 0) {
+    if (which == NODE_CPU && c->node_cpu_n > 0) {
+        h->t_ms = vd_now_ms();
         n = c->node_cpu_n;
         (*rpc)++;
         if (virNodeGetCPUStats(c->vc, VIR_NODE_CPU_STATS_ALL_CPUS, cpu, &n, 0) == 0) {
@@ -659,7 +743,7 @@ node_counters(struct vd_conn *c, struct vd_host_counters *h, guint *rpc)
             c->node_cpu_n = 0;            /* do not ask again */
         }
     }
-    if (c->node_mem_n > 0) {
+    if (which == NODE_MEM && c->node_mem_n > 0) {
         n = c->node_mem_n;
         (*rpc)++;
         if (virNodeGetMemoryStats(c->vc, VIR_NODE_MEMORY_STATS_ALL_CELLS, mem, &n, 0) == 0) {
@@ -685,7 +769,10 @@ node_job_run(gpointer data, gpointer user)
 {
     struct node_job *j = data;
 
-    node_counters(j->c, &j->h, &j->rpc);
+    (void)user;
+    j->t_run = g_get_monotonic_time();
+    node_counters(j->c, j->which, &j->h, &j->rpc);
+    j->t_done = g_get_monotonic_time();
     g_mutex_lock(&j->lock);
     j->done = true;
     g_cond_signal(&j->cond);
@@ -693,27 +780,52 @@ node_job_run(gpointer data, gpointer user)
 }
 
 static void
-node_job_start(struct node_job *j, struct vd_conn *c)
+node_job_start(struct node_calls *nc, struct vd_conn *c)
 {
-    memset(j, 0, sizeof *j);
-    j->c = c;
-    g_mutex_init(&j->lock);
-    g_cond_init(&j->cond);
-    if (!node_pool || !g_thread_pool_push(node_pool, j, NULL))
-        node_job_run(j, NULL);
+    memset(nc, 0, sizeof *nc);
+    for (int i = 0; i < 2; i++) {
+        struct node_job *j = &nc->part[i];
+
+        j->c = c;
+        j->which = i;
+        g_mutex_init(&j->lock);
+        g_cond_init(&j->cond);
+        j->t_push = g_get_monotonic_time();
+        if ((i == NODE_CPU ? c->node_cpu_n : c->node_mem_n) <= 0)
+            j->done = true;               /* the driver has no such call */
+        else if (!node_pool || !g_thread_pool_push(node_pool, j, NULL))
+            node_job_run(j, NULL);
+        if (j->done)
+            j->t_run = j->t_done = j->t_push;
+    }
 }
 
 static void
-node_job_finish(struct node_job *j, struct vd_host_counters *h)
+node_job_finish(struct node_calls *nc, struct vd_host_counters *h)
 {
-    g_mutex_lock(&j->lock);
-    while (!j->done)
-        g_cond_wait(&j->cond, &j->lock);
-    g_mutex_unlock(&j->lock);
-    g_mutex_clear(&j->lock);
-    g_cond_clear(&j->cond);
-    *h = j->h;
-    j->c->rpc += j->rpc;
+    struct vd_conn *c = nc->part[0].c;
+    gint64 t0 = g_get_monotonic_time();
+
+    c->times.node_lag_us = c->times.node_us = 0;
+    for (int i = 0; i < 2; i++) {
+        struct node_job *j = &nc->part[i];
+
+        g_mutex_lock(&j->lock);
+        while (!j->done)
+            g_cond_wait(&j->cond, &j->lock);
+        g_mutex_unlock(&j->lock);
+        g_mutex_clear(&j->lock);
+        g_cond_clear(&j->cond);
+        c->rpc += j->rpc;
+        c->times.node_lag_us = MAX(c->times.node_lag_us, (guint64)(j->t_run - j->t_push));
+        c->times.node_us = MAX(c->times.node_us, (guint64)(j->t_done - j->t_push));
+    }
+    *h = nc->part[NODE_MEM].h;
+    h->t_ms = nc->part[NODE_CPU].h.t_ms ? nc->part[NODE_CPU].h.t_ms : vd_now_ms();
+    h->have_cpu = nc->part[NODE_CPU].h.have_cpu;
+    h->cpu_busy_ns = nc->part[NODE_CPU].h.cpu_busy_ns;
+    h->cpu_total_ns = nc->part[NODE_CPU].h.cpu_total_ns;
+    c->times.node_wait_us = since_us(t0);
 }
 
 /* The flags that only list calls know (autostart, transient, managed save),
@@ -807,22 +919,36 @@ record_history(struct vd_conn *c, const struct vd_host_snap *s, GHashTable *cur,
 
 /* Domains of a quick tick that are not running: they change only with a
  * lifecycle event (which makes a full refresh), so the last snapshot has
- * them. False when a domain that ran is gone: then a full refresh is due. */
+ * them. False when a domain that ran is gone: then a full refresh is due.
+ * In the same pass the running ones take from the last snapshot what only
+ * the list calls know (autostart, transient, managed save) and their sort
+ * key; c->flags_known says whether every one of them was there. One hash
+ * table of the running domains, none of all of them. */
 static bool
 carry_inactive(struct vd_conn *c, GPtrArray *doms)
 {
-    g_autoptr(GHashTable) now = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) fresh = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *old = c->snap->domains;    /* only this thread replaces c->snap */
+    guint known = 0;
     bool ok = true;
 
     c->n_fresh = doms->len;
+    c->carried = true;
     for (guint i = 0; i < doms->len; i++)
-        g_hash_table_add(now, ((struct vd_domain *)doms->pdata[i])->uuid);
-    g_mutex_lock(&c->lock);
-    for (guint i = 0; i < c->snap->domains->len && ok; i++) {
-        const struct vd_domain *o = c->snap->domains->pdata[i];
+        g_hash_table_insert(fresh, ((struct vd_domain *)doms->pdata[i])->uuid, doms->pdata[i]);
+    for (guint i = 0; i < old->len; i++) {
+        const struct vd_domain *o = old->pdata[i];
+        struct vd_domain *d = c->n_fresh ? g_hash_table_lookup(fresh, o->uuid) : NULL;
 
-        if (g_hash_table_contains(now, o->uuid))
+        if (d) {
+            d->autostart = o->autostart;
+            d->persistent = o->persistent;
+            d->managed_save = o->managed_save && !vd_dom_is_active(d);
+            if (!d->collate_key && o->collate_key && strcmp(d->name, o->name) == 0)
+                d->collate_key = g_strdup(o->collate_key);
+            known++;
             continue;
+        }
         if (vd_dom_is_active(o)) {
             ok = false;
             break;
@@ -830,7 +956,7 @@ carry_inactive(struct vd_conn *c, GPtrArray *doms)
         /* shared with the last snapshot: nothing below changes it */
         g_ptr_array_add(doms, vd_domain_ref(o));
     }
-    g_mutex_unlock(&c->lock);
+    c->flags_known = ok && known == c->n_fresh;
     return ok;
 }
 
@@ -848,8 +974,16 @@ collect_domains(struct vd_conn *c, GPtrArray *doms, bool *full)
     if (c->no_rates)
         return refresh_bulk(c, doms, STATS_LIGHT, 0);
     if (!*full) {
+        gint64 t0;
+        bool carried;
+
         n = refresh_bulk(c, doms, STATS_HEAVY, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-        if (n < 0 || carry_inactive(c, doms))
+        if (n < 0)
+            return n;
+        t0 = g_get_monotonic_time();
+        carried = carry_inactive(c, doms);
+        c->times.carry_us += since_us(t0);
+        if (carried)
             return n;
         /* a running domain vanished from the quick tick: a full refresh */
         g_ptr_array_set_size(doms, 0);
@@ -872,16 +1006,20 @@ do_refresh_full(struct vd_conn *c, bool full)
     g_autoptr(GHashTable) autostart = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) transient = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) saved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    GPtrArray *doms = g_ptr_array_new_with_free_func((GDestroyNotify)vd_domain_unref);
+    /* as many as last time: no growing on the way (only this thread replaces c->snap) */
+    GPtrArray *doms = g_ptr_array_new_full(c->snap->domains->len, (GDestroyNotify)vd_domain_unref);
     struct vd_host_counters hk = { 0 };
     struct vd_host_rates hr;
     struct vd_host_snap *s;
-    struct node_job nj;
+    struct node_calls nj;
     int n;
+    gint64 t_start = g_get_monotonic_time(), t0;
 
-    gint64 t_start = g_get_monotonic_time();
-
+    memset(&c->times, 0, sizeof c->times);
+    c->times.prev_publish_us = c->publish_us;
+    c->times.prev_history_us = c->history_us;
     c->rpc = 0;
+    c->carried = c->flags_known = false;
     if (c->next)
         g_hash_table_unref(c->next);
     c->next = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -896,8 +1034,12 @@ do_refresh_full(struct vd_conn *c, bool full)
             n = refresh_list(c, doms);
         }
     }
-    if (n >= 0 && !full && (c->ticks_since_full >= 15 || !copy_list_flags(c, doms)))
+    t0 = g_get_monotonic_time();
+    if (n >= 0 && !full &&
+        (c->ticks_since_full >= 15 || !(c->carried ? c->flags_known : copy_list_flags(c, doms))))
         full = true;
+    c->times.carry_us += since_us(t0);
+    t0 = g_get_monotonic_time();
     if (n < 0 ||
         (full && (list_uuids(c, VIR_CONNECT_LIST_DOMAINS_AUTOSTART, autostart) < 0 ||
                   list_uuids(c, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, transient) < 0 ||
@@ -911,8 +1053,11 @@ do_refresh_full(struct vd_conn *c, bool full)
             publish_state(c, VD_HOST_CONNECTED, err);
         return false;
     }
+    if (full)
+        c->times.lists_us = since_us(t0);
     node_job_finish(&nj, &hk);
     /* guests' addresses: their own calls, not the tick's (net-addr.h) */
+    t0 = g_get_monotonic_time();
     if (!c->addrs)
         c->addrs = vd_addr_cache_new();
     if (vd_addr_due(c->addrs, doms, full, vd_now_ms())) {
@@ -920,14 +1065,21 @@ do_refresh_full(struct vd_conn *c, bool full)
         c->rpc_total += c->rpc_addrs;
     }
     vd_addr_apply(c->addrs, doms, c->n_fresh);
+    c->times.addrs_us = since_us(t0);
     busy_end(c);
+
+    t0 = g_get_monotonic_time();
 
     s = copy_host_fields(c);
     vd_host_rates_compute(c->host_prev.t_ms ? &c->host_prev : NULL, &hk, &hr);
     c->host_prev = hk;
     s->rates = hr;
-    if (hk.have_mem)
+    if (hk.have_mem) {
         s->free_kib = hk.mem_free_kib + hk.mem_buffers_kib + hk.mem_cached_kib;
+        /* virNodeGetInfo can count less than MemTotal (here 11 of 24 GiB,
+         * which showed "23 GiB free of 11 GiB"): the larger one, as free(1) */
+        s->mem_kib = MAX(s->mem_kib, hk.mem_total_kib);
+    }
     for (guint i = 0; i < MIN(doms->len, c->n_fresh); i++) {
         struct vd_domain *d = doms->pdata[i];
         if (full) {
@@ -945,7 +1097,10 @@ do_refresh_full(struct vd_conn *c, bool full)
         g_hash_table_unref(c->prev);
     c->prev = g_steal_pointer(&c->next);
     c->ticks_since_full = full ? 0 : c->ticks_since_full + 1;
-    g_ptr_array_sort(doms, domain_cmp);
+    c->times.rates_us = since_us(t0);
+    t0 = g_get_monotonic_time();
+    sort_domains(doms, c->n_fresh);
+    c->times.sort_us = since_us(t0);
 
     g_ptr_array_unref(s->domains);
     s->domains = doms;
@@ -954,12 +1109,18 @@ do_refresh_full(struct vd_conn *c, bool full)
     s->rpc_last_refresh = c->rpc;
     s->rpc_last_addresses = c->rpc_addrs;
     s->last_refresh_full = full;
-    s->refresh_us = (guint64)(g_get_monotonic_time() - t_start);
+    g_free(s->history_error);
     s->history_error = g_strdup(c->history_error);
+    s->times = c->times;
+    s->refresh_us = since_us(t_start);
     c->rpc_total += c->rpc;
     vd_host_snap_ref(s);
+    t0 = g_get_monotonic_time();
     publish(c, s);
+    c->publish_us = since_us(t0);
+    t0 = g_get_monotonic_time();
     record_history(c, s, c->prev, &hk);
+    c->history_us = since_us(t0);
     vd_host_snap_unref(s);
     return true;
 }
@@ -1308,7 +1469,7 @@ first_look(struct vd_conn *c)
     c->next = keep;
     if (!doms)
         return false;
-    g_ptr_array_sort(doms, domain_cmp);
+    sort_domains(doms, G_MAXUINT);
     s = copy_host_fields(c);
     g_ptr_array_unref(s->domains);
     s->domains = doms;
@@ -1989,6 +2150,10 @@ handle_job(struct vd_conn *c, struct job *j)
         if (c->vc && !g_atomic_int_get(&c->closed))
             do_refresh(c);
         break;
+    case JOB_TICK:
+        if (c->vc && !g_atomic_int_get(&c->closed))
+            do_refresh_full(c, false);
+        break;
     case JOB_ACTION:
         if (c->vc && !g_atomic_int_get(&c->closed))
             do_action(c, j);
@@ -2088,6 +2253,7 @@ vd_conn_new(const char *uri, const struct vd_conn_options *opt,
             c->opt.keepalive_count = opt->keepalive_count;
         c->opt.history = opt->history;
         c->opt.start_idle = opt->start_idle;
+        c->opt.notify_every_refresh = opt->notify_every_refresh;
     }
     c->ui_ctx = ui_ctx ? g_main_context_ref(ui_ctx) : NULL;
     c->notify = notify;
@@ -2226,6 +2392,19 @@ vd_conn_refresh(struct vd_conn *c)
 {
     if (g_atomic_int_compare_and_exchange(&c->refresh_queued, 0, 1))
         push_job(c, JOB_REFRESH);
+}
+
+void
+vd_conn_tick(struct vd_conn *c)
+{
+    push_job(c, JOB_TICK);
+}
+
+unsigned int
+vd_conn_tick_stats(unsigned int *flags)
+{
+    *flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+    return STATS_HEAVY;
 }
 
 void

@@ -29,6 +29,7 @@ struct vd_conn_options {
     bool history;               /* write RRD history under $XDG_STATE_HOME/virtdeck/rrd */
     bool start_idle;            /* do not connect until vd_conn_reconnect (a host the
                                    user disconnected: shown, no libvirt connection) */
+    bool notify_every_refresh;  /* notify after every refresh, changed or not (benchmarks) */
 };
 
 /* Call once, before the first vd_conn_new: libvirt's event loop thread. */
@@ -50,6 +51,11 @@ struct vd_host_snap *vd_conn_snapshot(struct vd_conn *c);
 enum vd_host_state vd_conn_state(struct vd_conn *c);
 
 void vd_conn_refresh(struct vd_conn *c);
+/* A statistics tick now, as the refresh timer makes them (benchmarks). */
+void vd_conn_tick(struct vd_conn *c);
+/* The stats groups (virDomainStatsTypes) a tick's GetAllDomainStats asks for;
+ * *flags gets its list flags. For a bare call that asks for the same. */
+unsigned int vd_conn_tick_stats(unsigned int *flags);
 /* Drop the connection and open it again now (user asked). */
 void vd_conn_reconnect(struct vd_conn *c);
 

@@ -51,6 +51,23 @@ struct vd_domain {
     char **addrs;             /* running: IP addresses (sanitized, IPv4 first), NULL-terminated; NULL none known */
 };
 
+/* Where the time of a refresh went, in microseconds (wall time on the
+ * worker; for tests/bench/stats.sh and --dump --stats). */
+struct vd_refresh_times {
+    guint64 bulk_us;          /* the virConnectGetAllDomainStats calls */
+    guint64 records_us;       /* turning their records into domains and counters */
+    guint64 carry_us;         /* quick tick: stopped domains and list flags from the last snapshot */
+    guint64 lists_us;         /* full refresh: the three list calls */
+    guint64 node_lag_us;      /* host CPU and memory calls (a pool thread each): request to thread start */
+    guint64 node_us;          /* from the request to the later answer (concurrent with the domain calls) */
+    guint64 node_wait_us;     /* the worker waiting for them after its own calls */
+    guint64 addrs_us;         /* guest addresses, when due (their own calls) */
+    guint64 rates_us;         /* rate maths and list flags */
+    guint64 sort_us;          /* sorting the domains */
+    guint64 prev_publish_us;  /* the previous refresh: comparing and swapping in its snapshot */
+    guint64 prev_history_us;  /* the previous refresh: its RRD history writes (every 10 s) */
+};
+
 struct vd_host_snap {
     char *uri;                /* as given by the user */
     char *hostname;           /* sanitized, may be NULL before first connect */
@@ -70,6 +87,7 @@ struct vd_host_snap {
     guint64 refresh_us;       /* how long the last refresh took (calls and rates) */
     guint64 rpc_total;        /* RPC calls since start */
     guint rpc_last_addresses; /* calls of the last guest address refresh (src/net-addr.h) */
+    struct vd_refresh_times times;  /* of the last refresh (refresh_us in parts) */
 };
 
 const char *vd_dom_state_name(enum vd_dom_state s);     /* translated */

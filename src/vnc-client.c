@@ -638,6 +638,35 @@ new_client(struct vd_vnc *v, int fd)
     return cl;
 }
 
+/* libvncclient 0.9.14 always offers the ExtendedDesktopSize pseudo-encoding
+ * but ignores QEMU's answer to it (it takes screen id 0 for an invalid
+ * screen): when the guest changes resolution (OVMF, a kernel's framebuffer)
+ * QEMU sends a rectangle of the new size and the session ends with "Rect
+ * too large". Offer the same list without it, so that QEMU resizes with
+ * the plain DesktopSize pseudo-encoding, which libvncclient handles. */
+static bool
+set_encodings(rfbClient *cl)
+{
+    const int32_t encs[] = {
+        rfbEncodingCopyRect, rfbEncodingZRLE, rfbEncodingHextile, rfbEncodingZlib, rfbEncodingRaw,
+        rfbEncodingCompressLevel0 + CLAMP(cl->appData.compressLevel, 0, 9),
+        rfbEncodingKeyboardLedState, rfbEncodingNewFBSize, rfbEncodingLastRect,
+        rfbEncodingSupportedMessages, rfbEncodingSupportedEncodings, rfbEncodingServerIdentity,
+        rfbEncodingXvp, rfbEncodingQemuExtendedKeyEvent,
+    };
+    char buf[sz_rfbSetEncodingsMsg + sizeof encs];
+    rfbSetEncodingsMsg *se = (rfbSetEncodingsMsg *)buf;
+
+    se->type = rfbSetEncodings;
+    se->pad = 0;
+    se->nEncodings = GUINT16_TO_BE((uint16_t)G_N_ELEMENTS(encs));
+    for (size_t i = 0; i < G_N_ELEMENTS(encs); i++) {
+        uint32_t e = GUINT32_TO_BE((uint32_t)encs[i]);
+        memcpy(buf + sz_rfbSetEncodingsMsg + i * 4, &e, 4);
+    }
+    return WriteToRFBServer(cl, buf, (unsigned int)sizeof buf);
+}
+
 static void
 handshake_failed(struct vd_vnc *v)
 {
@@ -713,7 +742,12 @@ vnc_thread(gpointer data)
     wipe_password(v);
     set_state(v, VD_VNC_CONNECTED, VD_VNC_ERR_NONE, NULL);
     last_error[0] = '\0';
-    run_session(v);
+    if (set_encodings(v->cl))
+        run_session(v);
+    else
+        set_state(v, VD_VNC_CLOSED, VD_VNC_ERR_NONE,
+                  *last_error ? g_strdup_printf(_("The VNC server closed the connection: %s"), last_error)
+                              : g_strdup(_("The VNC server closed the connection")));
     rfbClientCleanup(v->cl);
     g_clear_pointer(&v->fb, free);
     v->cl = NULL;

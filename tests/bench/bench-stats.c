@@ -1,17 +1,28 @@
-/* For tests/bench/stats.sh: run a connection worker for a while and report
- * the calls and the time of its statistics ticks and full refreshes, next to
- * the time of a bare virConnectGetAllDomainStats of the same groups.
+/* For tests/bench/stats.sh: paired timings of virtdeck's statistics tick and
+ * of a bare virConnectGetAllDomainStats with the same groups and flags, on
+ * the same host at the same time.
+ *
+ *   bench-stats URI PAIRS [LABEL]
+ *
+ * The worker makes no ticks of its own (a refresh period of an hour); the
+ * bench asks for each one (vd_conn_tick) and waits for its snapshot. Pair i
+ * is a bare call and a tick 60 to 180 ms apart (random), the bare call first
+ * in even pairs and second in odd ones, so a drift of the host's load (a TCG
+ * guest's monitor answers in 5 to 30 ms depending on it) hits both sides
+ * alike. Ticks that turned into full refreshes (every 16th, an event, a new
+ * domain) are not paired and are reported apart. Prints figures; the exit
+ * status says only whether it could measure.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "conn.h"
 
-static GArray *tick_us, *full_us;
-static guint tick_rpc_min = G_MAXUINT, tick_rpc_max, full_rpc_min = G_MAXUINT, full_rpc_max;
 static guint64 last_gen;
 
 static void
@@ -19,103 +30,231 @@ on_notify(struct vd_conn *c, gpointer user)
 {
     struct vd_host_snap *s = vd_conn_snapshot(c);
 
-    if (s->state == VD_HOST_CONNECTED && s->generation != last_gen && s->refresh_us) {
-        last_gen = s->generation;
-        if (s->last_refresh_full) {
-            g_array_append_val(full_us, s->refresh_us);
-            full_rpc_min = MIN(full_rpc_min, s->rpc_last_refresh);
-            full_rpc_max = MAX(full_rpc_max, s->rpc_last_refresh);
-        } else {
-            g_array_append_val(tick_us, s->refresh_us);
-            tick_rpc_min = MIN(tick_rpc_min, s->rpc_last_refresh);
-            tick_rpc_max = MAX(tick_rpc_max, s->rpc_last_refresh);
-        }
-    }
+    (void)user;
+    if (s->state == VD_HOST_CONNECTED && s->refresh_us)
+        last_gen = MAX(last_gen, s->generation);
     vd_host_snap_unref(s);
 }
 
-static gint
-cmp_u64(gconstpointer a, gconstpointer b)
+struct tick {
+    guint64 us;               /* refresh_us */
+    struct vd_refresh_times t;
+    guint rpc;
+    guint active;             /* running (or paused) domains in the snapshot */
+    guint domains;
+    bool full;
+};
+
+/* One tick, asked for and waited for. False if none came within 30 s. */
+static bool
+tick(struct vd_conn *c, GMainContext *ui, struct tick *out)
 {
-    guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+    guint64 gen = last_gen;
+    gint64 end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    struct vd_host_snap *s;
+
+    gint64 t0 = g_get_monotonic_time();
+
+    vd_conn_tick(c);
+    while (last_gen == gen && g_get_monotonic_time() < end)
+        g_main_context_iteration(ui, TRUE);
+    if (getenv("BENCH_DEBUG") && g_get_monotonic_time() - t0 > G_USEC_PER_SEC)
+        fprintf(stderr, "a tick took %.2f s to come\n", (g_get_monotonic_time() - t0) / 1e6);
+    if (last_gen == gen)
+        return false;
+    s = vd_conn_snapshot(c);
+    out->us = s->refresh_us;
+    out->t = s->times;
+    out->rpc = s->rpc_last_refresh;
+    out->full = s->last_refresh_full;
+    out->domains = s->domains->len;
+    out->active = 0;
+    for (guint i = 0; i < s->domains->len; i++)
+        out->active += vd_dom_is_active(s->domains->pdata[i]);
+    vd_host_snap_unref(s);
+    return true;
+}
+
+/* The bare call: a connection of its own, the tick's groups and flags. */
+static gint64
+bare(virConnectPtr vc, int *nrec)
+{
+    virDomainStatsRecordPtr *recs = NULL;
+    unsigned int flags;
+    unsigned int stats = vd_conn_tick_stats(&flags);
+    gint64 t = g_get_monotonic_time();
+    int n = virConnectGetAllDomainStats(vc, stats, &recs, flags);
+
+    t = g_get_monotonic_time() - t;
+    if (n < 0)
+        return -1;
+    virDomainStatsRecordListFree(recs);
+    *nrec = n;
+    return t;
+}
+
+static gint
+cmp_double(gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
+/* Quantile q (0..1) of a, nearest rank; sorts a. */
 static double
-median_ms(GArray *a)
+quant(GArray *a, double q)
 {
+    guint i;
+
     if (!a->len)
-        return 0;
-    g_array_sort(a, cmp_u64);
-    return g_array_index(a, guint64, a->len / 2) / 1000.0;
+        return NAN;
+    g_array_sort(a, cmp_double);
+    i = (guint)(q * (a->len - 1) + 0.5);
+    return g_array_index(a, double, MIN(i, a->len - 1));
 }
 
-/* The bare call, same groups and domains as a statistics tick, on a
- * connection of its own. Made between the worker's ticks during the whole
- * run, so both see the same conditions (a TCG guest's monitor answers in
- * 5 to 30 ms depending on the load: figures taken at different times do
- * not compare). */
-static virConnectPtr bare_vc;
-static GArray *bare;
-
-static gboolean
-bare_call(gpointer user)
+static void
+add(GArray *a, double v)
 {
-    virDomainStatsRecordPtr *recs = NULL;
-    gint64 t = g_get_monotonic_time();
-    guint64 us;
-    int n = virConnectGetAllDomainStats(bare_vc, VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
-                                        VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_CPU_TOTAL |
-                                        VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK,
-                                        &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-    us = (guint64)(g_get_monotonic_time() - t);
-    if (n >= 0) {
-        virDomainStatsRecordListFree(recs);
-        g_array_append_val(bare, us);
-    }
-    return G_SOURCE_CONTINUE;
+    g_array_append_val(a, v);
 }
+
+#define N_PHASES 12
 
 int
 main(int argc, char **argv)
 {
     const char *uri = argc > 1 ? argv[1] : "qemu:///system";
-    int secs = argc > 2 ? atoi(argv[2]) : 10;
-    struct vd_conn_options o = { .refresh_ms = 1000 };
+    int pairs = argc > 2 ? atoi(argv[2]) : 60;
+    const char *label = argc > 3 ? argv[3] : "";
+    struct vd_conn_options o = { .refresh_ms = 3600 * 1000, .history = true, .notify_every_refresh = true };
+    static const char *const phase_names[N_PHASES] = {
+        "bulk", "records", "carry", "lists", "node_lag", "node", "node_wait", "addrs", "rates", "sort",
+        "publish", "history",
+    };
+    GArray *tick_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *tick_pub_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *bare_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *ratio = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *ratio_bulk = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *full_ms = g_array_new(FALSE, FALSE, sizeof(double));
+    GArray *phase[N_PHASES];
     GMainContext *ui = g_main_context_new();
     struct vd_conn *c;
-    GSource *src = NULL;
-    gint64 end;
+    virConnectPtr vc;
+    struct tick prev = { 0 }, t;
+    bool have_prev = false;
+    guint rpc_min = G_MAXUINT, rpc_max = 0, act_min = G_MAXUINT, act_max = 0, doms = 0;
+    int rec_min = G_MAXINT, rec_max = -1;
+    gint64 end, t_begin = g_get_monotonic_time();
 
-    tick_us = g_array_new(FALSE, FALSE, sizeof(guint64));
-    full_us = g_array_new(FALSE, FALSE, sizeof(guint64));
-    bare = g_array_new(FALSE, FALSE, sizeof(guint64));
+    /* BENCH_RAW=FILE: every pair appended to FILE (label, tick ms, bare ms) */
+    FILE *raw = getenv("BENCH_RAW") ? fopen(getenv("BENCH_RAW"), "a") : NULL;
+
+    for (int i = 0; i < N_PHASES; i++)
+        phase[i] = g_array_new(FALSE, FALSE, sizeof(double));
     vd_conn_global_init();
     g_main_context_push_thread_default(ui);
-    bare_vc = virConnectOpen(uri);
-    c = vd_conn_new(uri, &o, ui, on_notify, NULL);
-    if (bare_vc) {
-        /* ticks come every 1000 ms: the bare call in between */
-        g_usleep(500000);
-        src = g_timeout_source_new(1000);
-        g_source_set_callback(src, bare_call, NULL, NULL);
-        g_source_attach(src, ui);
+    vc = virConnectOpen(uri);
+    if (!vc) {
+        fprintf(stderr, "bench-stats: cannot open %s\n", uri);
+        return 1;
     }
-    end = g_get_monotonic_time() + (gint64)secs * G_USEC_PER_SEC;
-    while (g_get_monotonic_time() < end)
+    c = vd_conn_new(uri, &o, ui, on_notify, NULL);
+    /* the connect's own full refresh */
+    end = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+    while (!last_gen && g_get_monotonic_time() < end)
         g_main_context_iteration(ui, TRUE);
-    vd_conn_refresh(c);    /* one full refresh by request, as an event does */
-    end = g_get_monotonic_time() + G_USEC_PER_SEC;
-    while (g_get_monotonic_time() < end)
-        g_main_context_iteration(ui, TRUE);
-    if (src)
-        g_source_destroy(src);
+    if (!last_gen) {
+        fprintf(stderr, "bench-stats: no refresh from %s\n", uri);
+        return 1;
+    }
+    if (getenv("BENCH_DEBUG"))
+        fprintf(stderr, "connected after %.2f s\n", (g_get_monotonic_time() - t_begin) / 1e6);
+    /* warm up both sides */
+    for (int i = 0; i < 3; i++) {
+        int n;
+        if (!tick(c, ui, &t) || bare(vc, &n) < 0)
+            return 1;
+    }
+    for (int i = 0; i <= pairs; i++) {
+        gint64 b = 0;
+        int n = 0;
+        bool ok;
 
-    printf("ticks %u: calls %u..%u, median %.2f ms\n", tick_us->len, tick_rpc_min, tick_rpc_max,
-           median_ms(tick_us));
-    printf("full refreshes %u: calls %u..%u, median %.2f ms\n", full_us->len, full_rpc_min, full_rpc_max,
-           median_ms(full_us));
-    printf("bare GetAllDomainStats (running domains, same groups, between the ticks): %u, median %.2f ms\n",
-           bare->len, median_ms(bare));
-    return tick_us->len ? 0 : 1;
+        g_usleep(g_random_int_range(60, 180) * 1000);
+        if (i % 2 == 0 && i < pairs) {
+            b = bare(vc, &n);
+            g_usleep(g_random_int_range(60, 180) * 1000);
+        }
+        ok = tick(c, ui, &t);
+        if (i % 2 == 1) {
+            g_usleep(g_random_int_range(60, 180) * 1000);
+            b = bare(vc, &n);
+        }
+        if (!ok || b < 0) {
+            fprintf(stderr, "bench-stats: pair %d failed\n", i);
+            return 1;
+        }
+        /* this tick's snapshot has the previous tick's publish time */
+        if (have_prev && !prev.full) {
+            double pub = (double)t.t.prev_publish_us / 1000.0;
+            double tot = prev.us / 1000.0 + pub;
+            guint64 v[N_PHASES] = {
+                prev.t.bulk_us, prev.t.records_us, prev.t.carry_us, prev.t.lists_us, prev.t.node_lag_us,
+                prev.t.node_us, prev.t.node_wait_us, prev.t.addrs_us, prev.t.rates_us, prev.t.sort_us,
+                t.t.prev_publish_us, t.t.prev_history_us,
+            };
+            add(tick_pub_ms, tot);
+            for (int k = 0; k < N_PHASES; k++)
+                add(phase[k], v[k] / 1000.0);
+        }
+        if (i < pairs && !t.full) {
+            if (raw)
+                fprintf(raw, "%s\t%.3f\t%.3f\n", label, t.us / 1000.0, b / 1000.0);
+            add(tick_ms, t.us / 1000.0);
+            add(bare_ms, b / 1000.0);
+            add(ratio, (double)t.us / (double)b);
+            add(ratio_bulk, (double)t.t.bulk_us / (double)b);
+            rpc_min = MIN(rpc_min, t.rpc);
+            rpc_max = MAX(rpc_max, t.rpc);
+            act_min = MIN(act_min, t.active);
+            act_max = MAX(act_max, t.active);
+            rec_min = MIN(rec_min, n);
+            rec_max = MAX(rec_max, n);
+            doms = t.domains;
+        } else if (i < pairs) {
+            add(full_ms, t.us / 1000.0);
+        }
+        prev = t;
+        have_prev = true;
+    }
+
+    printf("%s%s%u domains, %u..%u active (bare call: %d..%d records); %u paired quick ticks, %u full refreshes\n",
+           label, *label ? ": " : "", doms, act_min, act_max, rec_min, rec_max, tick_ms->len, full_ms->len);
+    printf("  calls per quick tick %u..%u\n", rpc_min, rpc_max);
+    printf("  tick   median %7.2f ms  p90 %7.2f ms   (with publish: median %.2f ms)\n", quant(tick_ms, 0.5),
+           quant(tick_ms, 0.9), quant(tick_pub_ms, 0.5));
+    printf("  bare   median %7.2f ms  p90 %7.2f ms\n", quant(bare_ms, 0.5), quant(bare_ms, 0.9));
+    printf("  ratio  of medians %.2f, median of pair ratios %.2f (p10 %.2f, p90 %.2f); "
+           "tick's own bulk call / bare: median %.2f\n",
+           quant(tick_ms, 0.5) / quant(bare_ms, 0.5), quant(ratio, 0.5), quant(ratio, 0.1), quant(ratio, 0.9),
+           quant(ratio_bulk, 0.5));
+    printf("  full refresh median %.2f ms\n", quant(full_ms, 0.5));
+    printf("  phases of a quick tick, median (p90) ms:");
+    for (int k = 0; k < N_PHASES; k++)
+        printf("%s %s %.2f (%.2f)", k % 4 ? "," : "\n   ", phase_names[k], quant(phase[k], 0.5),
+               quant(phase[k], 0.9));
+    printf("\n");
+    /* machine-readable: label, domains, tick median, bare median, ratio, calls */
+    printf("ROW\t%s\t%u\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%u\n", label, doms, quant(tick_ms, 0.5),
+           quant(tick_ms, 0.9), quant(bare_ms, 0.5), quant(bare_ms, 0.9), quant(ratio, 0.5),
+           quant(tick_ms, 0.5) / quant(bare_ms, 0.5), rpc_max);
+    if (getenv("BENCH_DEBUG"))
+        fprintf(stderr, "done after %.2f s\n", (g_get_monotonic_time() - t_begin) / 1e6);
+    if (raw)
+        fclose(raw);
+    vd_conn_close(c);
+    virConnectClose(vc);
+    return tick_ms->len ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include "conn.h"
 #include "conn-task.h"
 #include "dump.h"
@@ -281,6 +282,82 @@ test_ticks(void)
     vd_conn_close(x.c);
 }
 
+/* A quick tick builds its list from the running domains it asked for and
+ * the others carried over from the last snapshot, merged in order, with the
+ * list flags and sort keys taken over: it must equal what a full refresh
+ * lists. Names in mixed case and running ones between stopped ones. */
+static guint64 tick_gen;
+
+static bool
+ticked_after(struct ctx *x)
+{
+    g_autoptr(vd_host_snap) s = vd_conn_snapshot(x->c);
+    return s->state == VD_HOST_CONNECTED && s->generation > tick_gen && s->refresh_us > 0;
+}
+
+static void
+test_tick_merge(void)
+{
+    static const char *const prefix[] = { "Zeta", "alpha", "Mid", "beta" };
+    g_autofree char *dir = g_dir_make_tmp("vd-tick-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "host.xml", NULL);
+    g_autofree char *uri = g_strdup_printf("test://%s", path);
+    GString *xml = g_string_new("<node>\n");
+    struct vd_conn_options o = { .refresh_ms = 3600 * 1000, .notify_every_refresh = true };
+    struct ctx x = { 0 };
+    g_autoptr(vd_host_snap) full = NULL;
+    guint active = 0;
+
+    /* 0: shut off, 1: paused, 2 and 3: running */
+    for (int i = 59; i >= 0; i--)
+        g_string_append_printf(xml, "<domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>"
+                               "<name>%s-%02d</name><memory unit='MiB'>64</memory><os><type>hvm</type></os>"
+                               "<test:runstate>%d</test:runstate></domain>\n",
+                               prefix[i % 4], i, (i / 4) % 4 == 0 ? 5 : (i / 4) % 4 == 1 ? 3 : 1);
+    g_string_append(xml, "</node>\n");
+    g_assert_true(g_file_set_contents(path, xml->str, -1, NULL));
+    g_string_free(xml, TRUE);
+
+    x.c = vd_conn_new(uri, &o, ui_ctx, on_notify, &x);
+    g_assert_true(wait_for(&x, ticked_after));
+    full = vd_conn_snapshot(x.c);
+    g_assert_true(full->last_refresh_full);
+    g_assert_cmpuint(full->domains->len, ==, 60);
+    for (guint i = 0; i < full->domains->len; i++)
+        active += vd_dom_is_active(full->domains->pdata[i]);
+    g_assert_cmpuint(active, ==, 44);
+    for (int k = 0; k < 4; k++) {
+        g_autoptr(vd_host_snap) s = NULL;
+
+        s = vd_conn_snapshot(x.c);
+        tick_gen = s->generation;
+        g_clear_pointer(&s, vd_host_snap_unref);
+        vd_conn_tick(x.c);
+        g_assert_true(wait_for(&x, ticked_after));
+        s = vd_conn_snapshot(x.c);
+        g_assert_false(s->last_refresh_full);
+        g_assert_cmpuint(s->domains->len, ==, 60);
+        g_assert_cmpuint(s->times.bulk_us, >, 0);
+        for (guint i = 0; i < s->domains->len; i++) {
+            const struct vd_domain *d = s->domains->pdata[i], *f = full->domains->pdata[i];
+            g_autofree char *key = g_utf8_collate_key(d->name, -1);
+
+            g_assert_cmpstr(d->uuid, ==, f->uuid);
+            g_assert_cmpstr(d->name, ==, f->name);
+            g_assert_cmpstr(d->collate_key, ==, key);
+            g_assert_cmpint(d->persistent, ==, f->persistent);
+            g_assert_cmpint(d->autostart, ==, f->autostart);
+            g_assert_cmpint(d->state, ==, f->state);
+            if (i)
+                g_assert_cmpint(strcmp(((const struct vd_domain *)s->domains->pdata[i - 1])->collate_key,
+                                       d->collate_key), <=, 0);
+        }
+    }
+    vd_conn_close(x.c);
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 /* ---- tasks (conn-task.h) ---- */
 
 struct tctx {
@@ -457,6 +534,7 @@ main(int argc, char **argv)
     g_test_add_func("/conn/worker", test_worker);
     g_test_add_func("/conn/worker-unreachable", test_worker_unreachable);
     g_test_add_func("/conn/ticks", test_ticks);
+    g_test_add_func("/conn/tick-merge", test_tick_merge);
     g_test_add_func("/conn/tasks", test_tasks);
     g_test_add_func("/conn/task-not-connected", test_task_not_connected);
     return g_test_run();
