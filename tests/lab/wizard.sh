@@ -198,8 +198,10 @@ vd_check "save template: the review says where" vd_wait_for "Template saved as" 
 k Escape y
 TPL="$XDG_CONFIG_HOME/virtdeck/templates/vdwtpl.vm"
 tap_check "the template file is there" test -s "$TPL"
-out=$(XDG_CONFIG_HOME=$XDG_CONFIG_HOME "$VD_BIN" -c "$U" --create "$TPL" --name vdwcli 2>&1); rc=$?
-tap_check "--create TEMPLATE --name: exit 0, one line" eval '[ $rc = 0 ] && [ "$(wc -l <<< "$out")" = 1 ] && grep -q "Created and started vdwcli on qemu:///system: 1 vCPU, 64 MiB" <<< "$out"'
+out=$(XDG_CONFIG_HOME=$XDG_CONFIG_HOME "$VD_BIN" -c "$U" --create "$TPL" --name vdwcli 2> "$VD_TMP/create.err"); rc=$?
+diag "--create progress on stderr: $(tr '\n' '|' < "$VD_TMP/create.err")"
+tap_check "--create TEMPLATE --name: exit 0, one line on stdout, the steps on stderr" \
+    eval '[ $rc = 0 ] && [ "$(wc -l <<< "$out")" = 1 ] && grep -q "Created and started vdwcli on qemu:///system: 1 vCPU, 64 MiB" <<< "$out" && grep -q "^virtdeck: " "$VD_TMP/create.err"'
 tap_check "--create: vdwcli runs, with its 32 MiB volume" \
     eval 'lab_wait_domstate "$U" vdwcli running 30 && lab_virsh "$U" vol-dumpxml --pool default vdwcli.qcow2 | grep -q ">33554432<"'
 lab_virsh "$U" destroy vdwcli > /dev/null 2>&1
