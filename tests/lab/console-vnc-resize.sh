@@ -56,7 +56,7 @@ lab_virsh "$U" start "$VM" > /dev/null || tap_bail "cannot start $VM"
 vd_start 120 40 -c "$U" --console "$VM" --vnc
 vd_check "the VNC console opens on the UEFI guest" vd_wait_for "vnc · connected"
 first=$(vd_screen | grep -o 'VNC [0-9]*×[0-9]*' | head -n1)
-diag "first mode: ${first:-not shown yet}"
+tap_diag "first mode: ${first:-not shown yet}"
 vd_check "OVMF switches to 1280x800 and the console follows it" vd_wait_for "VNC 1280×800" 60
 sleep 3
 vd_check "after the resize the console is still connected" \

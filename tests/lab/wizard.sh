@@ -199,7 +199,7 @@ k Escape y
 TPL="$XDG_CONFIG_HOME/virtdeck/templates/vdwtpl.vm"
 tap_check "the template file is there" test -s "$TPL"
 out=$(XDG_CONFIG_HOME=$XDG_CONFIG_HOME "$VD_BIN" -c "$U" --create "$TPL" --name vdwcli 2> "$VD_TMP/create.err"); rc=$?
-diag "--create progress on stderr: $(tr '\n' '|' < "$VD_TMP/create.err")"
+tap_diag "--create progress on stderr: $(tr '\n' '|' < "$VD_TMP/create.err")"
 tap_check "--create TEMPLATE --name: exit 0, one line on stdout, the steps on stderr" \
     eval '[ $rc = 0 ] && [ "$(wc -l <<< "$out")" = 1 ] && grep -q "Created and started vdwcli on qemu:///system: 1 vCPU, 64 MiB" <<< "$out" && grep -q "^virtdeck: " "$VD_TMP/create.err"'
 tap_check "--create: vdwcli runs, with its 32 MiB volume" \
