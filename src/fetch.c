@@ -244,21 +244,6 @@ vd_fetch_exists(struct vd_fetch *f, const char *url, guint *status, char **error
     return in != NULL;
 }
 
-static bool
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        buf += w;
-        len -= w;
-    }
-    return true;
-}
-
 bool
 vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, vd_fetch_progress_fn progress,
                gpointer user, char **error)
@@ -303,7 +288,7 @@ vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, vd_fe
         }
         if (n == 0)
             break;
-        if (!write_all(fd, buf, n)) {
+        if (!vd_write_all(fd, buf, n)) {
             *error = g_strdup_printf(_("Cannot write the download of %1$s: %2$s"), url, g_strerror(errno));
             goto out;
         }

@@ -1253,21 +1253,6 @@ meter_update(struct meter *m, guint64 done, bool force)
     vd_task_progress(m->t, pct, detail);
 }
 
-static bool
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        buf += w;
-        len -= w;
-    }
-    return true;
-}
-
 /* The stream loop of an upload: size bytes of fd into v. Fails t and
  * returns false on error or cancel (the stream is aborted). */
 static bool
@@ -1471,7 +1456,7 @@ do_download(virConnectPtr vc, struct vd_task *t, struct act *a)
             virStreamAbort(st);
             goto out;
         } else {
-            if (!write_all(fd, buf, got)) {
+            if (!vd_write_all(fd, buf, got)) {
                 virStreamAbort(st);
                 vd_task_fail(t, _("Writing %s failed: %s"), fn, g_strerror(errno));
                 goto out;

@@ -17,5 +17,9 @@ char *vd_format_kib(unsigned long long kib);
 /* libvirt version number 9000000 -> "9.0.0" */
 char *vd_format_version(unsigned long v);
 
+/* Write all of buf to fd, again after EINTR and short writes; false on
+ * an error (errno set). */
+bool vd_write_all(int fd, const char *buf, size_t len);
+
 /* Monotonic milliseconds. */
 gint64 vd_now_ms(void);
