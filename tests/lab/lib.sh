@@ -186,6 +186,20 @@ lab_wait_domstate() {
     done
 }
 
+# lab_grub_menu URI NAME: the domain's serial console shows the lab GRUB
+# menu (a key redraws it); needs expect; the session is in $VD_TMP/console.log
+lab_grub_menu() {
+    expect -c "
+        set timeout 20
+        spawn virsh -c $1 console --force $2
+        after 1500
+        send \"\033\[B\"
+        expect {
+            \"Lab entry\" { exit 0 }
+            timeout { exit 1 }
+        }" > "$VD_TMP/console.log" 2>&1
+}
+
 lab_dominfo() {
     lab_virsh "$1" dominfo "$2" 2> /dev/null | sed -n "s/^$3: *//p"
 }

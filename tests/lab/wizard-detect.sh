@@ -138,18 +138,7 @@ tap_check "XML: libosinfo metadata names $OS_ID" \
 tap_check "XML: disk on the $BUS bus, NIC virtio (what $OS_NAME supports)" \
     eval 'grep -q "<target dev=.vda. bus=.$BUS./>" <<< "$X" && grep -q "<model type=.virtio./>" <<< "$X"'
 tap_check "XML: the CD is the detected image" eval 'grep -q "<source file=.$ISO./>" <<< "$X"'
-grub_menu() {   # the serial console shows the lab GRUB menu (a key redraws it)
-    expect -c "
-        set timeout 20
-        spawn virsh -c $1 console --force $2
-        after 1500
-        send \"\033\[B\"
-        expect {
-            \"Lab entry\" { exit 0 }
-            timeout { exit 1 }
-        }" > "$VD_TMP/console.log" 2>&1
-}
-tap_check "vdi1 boots the detected image to the lab GRUB menu" grub_menu "$U" vdi1
+tap_check "vdi1 boots the detected image to the lab GRUB menu" lab_grub_menu "$U" vdi1
 lab_virsh "$U" destroy vdi1 > /dev/null 2>&1
 
 # ---- an image that matches nothing, after one that was detected ----------------------

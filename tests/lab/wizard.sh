@@ -125,18 +125,7 @@ tap_check "XML: boot from CD, then disk" \
 V=$(lab_virsh "$U" vol-dumpxml --pool default vdw1.qcow2)
 tap_check "volume: 64 MiB, qcow2" \
     eval 'grep -q "<capacity unit=.bytes.>67108864<" <<< "$V" && grep -q "<format type=.qcow2./>" <<< "$V"'
-grub_menu() {   # the serial console shows the lab GRUB menu (a key redraws it)
-    expect -c "
-        set timeout 20
-        spawn virsh -c $1 console --force $2
-        after 1500
-        send \"\033\[B\"
-        expect {
-            \"Lab entry\" { exit 0 }
-            timeout { exit 1 }
-        }" > "$VD_TMP/console.log" 2>&1
-}
-tap_check "vdw1 boots the lab GRUB ISO (serial console shows the menu)" grub_menu "$U" vdw1
+tap_check "vdw1 boots the lab GRUB ISO (serial console shows the menu)" lab_grub_menu "$U" vdw1
 vd_check "create and start opened the console of vdw1" eval 'vd_wait_for "leaves" 20 && vd_has "vdw1"'
 k C-]
 vd_check "the new VM is selected in the domain list" eval 'vd_wait_gone "leaves" 10 && [ "$(vd_cursor)" = vdw1 ]'
@@ -228,7 +217,7 @@ tap_check "qemu+ssh: XML memory, vCPU, SATA disk, e1000e" \
     eval 'grep -q ">131072<" <<< "$X" && grep -q ">1</vcpu>" <<< "$X" && grep -q "bus=.sata." <<< "$X" && grep -q "e1000e" <<< "$X"'
 tap_check "qemu+ssh: volume 48 MiB qcow2" \
     eval 'lab_virsh "$R" vol-dumpxml --pool default vdw2.qcow2 | grep -q ">50331648<"'
-tap_check "qemu+ssh: vdw2 boots the lab GRUB ISO" grub_menu "$R" vdw2
+tap_check "qemu+ssh: vdw2 boots the lab GRUB ISO" lab_grub_menu "$R" vdw2
 lab_virsh "$R" destroy vdw2 > /dev/null 2>&1
 # a CD image missing on the remote host: only starting shows it; undone
 walk vdwbad "$LAB_IMAGES/vdw-missing.iso" 64 32
