@@ -163,7 +163,7 @@ read_domain_caps(virConnectPtr vc, struct vd_host_facts *f)
         g_autofree char *qxml = virConnectGetDomainCapabilities(vc, NULL, f->arch, "q35", f->virt_types->pdata[0], 0);
         g_autoptr(xmlDoc) qdoc = parse(qxml);
         g_autoptr(GPtrArray) sec = qdoc ? xpath_strings(qdoc, "/domainCapabilities/os/loader/enum[@name='secure']/value[.='yes']") : NULL;
-        f->uefi_secure = sec && sec->len > 0;
+        f->uefi_secure = sec && sec->len > 0 && f->fw_features;
         virResetLastError();
     }
     scsi = xpath_strings(doc, "/domainCapabilities/devices/disk/enum[@name='bus']/value[.='scsi']");
@@ -187,6 +187,7 @@ read_pools(virConnectPtr vc, struct vd_host_facts *f)
         p->name = vd_sanitize(virStoragePoolGetName(pools[i]));
         p->active = virStoragePoolIsActive(pools[i]) == 1;
         p->path = xpath_string(doc, "/pool/target/path");
+        p->type = xpath_string(doc, "/pool/@type");
         if (p->active && virStoragePoolGetInfo(pools[i], &info) == 0) {
             p->capacity = info.capacity;
             p->available = info.available;
@@ -347,6 +348,12 @@ vd_host_facts_fetch(virConnectPtr vc, const char *uri, char **error)
         return NULL;
     }
     f->cpus = ni.cpus;
+    {
+        /* firmware features in <os> came with libvirt 7.2: older hosts get
+         * plain firmware='efi' and no Secure Boot choice */
+        unsigned long lib = 0;
+        f->fw_features = virConnectGetLibVersion(vc, &lib) < 0 || lib >= 7002000;
+    }
     f->mem_kib = ni.memory;
     free_bytes = virNodeGetFreeMemory(vc);
     f->free_kib = free_bytes ? free_bytes / 1024 : 0;
@@ -423,17 +430,22 @@ struct undo {
     virDomainPtr dom;         /* defined by us */
 };
 
-/* Delete the kernel and initrd volumes (after the start or on failure). */
+/* Delete the kernel and initrd volumes (after the start or on failure).
+ * False and *why (the first libvirt message, may be NULL) if one stays:
+ * virStorageVolFree resets the thread's error, so it is kept here. */
 static bool
-delete_boot_vols(struct undo *u)
+delete_boot_vols(struct undo *u, char **why)
 {
     bool ok = true;
 
     for (int i = 0; i < 2; i++) {
         if (!u->boot[i])
             continue;
-        if (virStorageVolDelete(u->boot[i], 0) < 0)
+        if (virStorageVolDelete(u->boot[i], 0) < 0) {
+            if (ok && why)
+                *why = vd_sanitize(virGetLastErrorMessage());
             ok = false;
+        }
         virStorageVolFree(u->boot[i]);
         u->boot[i] = NULL;
     }
@@ -454,9 +466,10 @@ undo_all(struct undo *u, GString *left)
         virDomainFree(u->dom);
         u->dom = NULL;
     }
-    if (!delete_boot_vols(u))
+    g_autofree char *why = NULL;
+    if (!delete_boot_vols(u, &why))
         g_string_append_printf(left, _(" The kernel and initrd volumes could not be removed: %s."),
-                               virGetLastErrorMessage());
+                               why ? why : "?");
     if (u->vol) {
         /* an aborted upload stream holds the volume for a moment ("in use") */
         int rc;
@@ -685,19 +698,29 @@ dl_progress(guint64 done, guint64 total, gpointer user)
 
 /* The pool for the kernel and initrd: the disk's, else "default", else the
  * first active one. */
+/* qemu reads <kernel> and <initrd> as files: only a pool of files on the
+ * host will do (not LVM, iSCSI, RBD...) */
+static bool
+boot_pool_ok(const struct vd_fact_pool *fp)
+{
+    return fp && fp->active &&
+           (!fp->type || !*fp->type || g_str_equal(fp->type, "dir") || g_str_equal(fp->type, "fs") ||
+            g_str_equal(fp->type, "netfs"));
+}
+
 static const char *
 boot_pool(const struct vd_plan_vm *p, const struct vd_host_facts *f)
 {
     const struct vd_fact_pool *fp = p->disk != VD_DISK_NONE ? vd_host_facts_pool(f, p->disk_pool) : NULL;
 
-    if (fp && fp->active)
+    if (boot_pool_ok(fp))
         return fp->name;
     fp = vd_host_facts_pool(f, "default");
-    if (fp && fp->active)
+    if (boot_pool_ok(fp))
         return fp->name;
     for (guint i = 0; i < f->pools->len; i++) {
         fp = f->pools->pdata[i];
-        if (fp->active)
+        if (boot_pool_ok(fp))
             return fp->name;
     }
     return NULL;
@@ -825,7 +848,7 @@ boot_files(virConnectPtr vc, struct vd_task *t, struct create *c, const struct v
     }
     pool_name = boot_pool(p, f);
     if (!pool_name) {
-        vd_task_fail(t, "%s", _("No active storage pool on the host for the kernel and initrd"));
+        vd_task_fail(t, "%s", _("No active directory pool (dir, fs or netfs) on the host for the kernel and initrd"));
         return false;
     }
     pool = virStoragePoolLookupByName(vc, pool_name);
@@ -951,7 +974,7 @@ create_task(virConnectPtr vc, struct vd_task *t, gpointer data)
         }
         virDomainFree(final);
         /* QEMU has read the kernel and initrd */
-        if (!delete_boot_vols(&u))
+        if (!delete_boot_vols(&u, NULL))
             g_string_append_printf(c->notes, "%s%s", c->notes->len ? "; " : "",
                                    _("the kernel and initrd volumes could not be deleted"));
     } else {

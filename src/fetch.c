@@ -13,6 +13,8 @@
 #include "vol-xml.h"
 
 #define READ_BUF (256 * 1024)
+/* a kernel or initrd is smaller: a larger file is a wrong URL */
+#define VD_FETCH_MAX_BYTES (G_GUINT64_CONSTANT(4) << 30)
 #define TEXT_MAX (1024 * 1024)
 
 struct vd_fetch {
@@ -59,6 +61,10 @@ vd_fetch_new(vd_fetch_cancelled_fn cancelled, gpointer user)
     /* timeout: no byte for 30 s ends a request; the trailing space makes
      * libsoup append its own name and version */
     f->session = soup_session_new_with_options("timeout", 30, "idle-timeout", 30, "user-agent", agent, NULL);
+    /* the files as the server has them: an initrd.gz served with
+     * Content-Encoding: gzip must not be unpacked (nor its length differ
+     * from Content-Length) */
+    soup_session_remove_feature_by_type(f->session, SOUP_TYPE_CONTENT_DECODER);
     g_main_context_pop_thread_default(f->ctx);
     f->cancellable = g_cancellable_new();
     f->cancelled = cancelled;
@@ -253,7 +259,7 @@ vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, vd_fe
     guint64 done = 0, total = 0;
     gint64 last = 0;
     bool ok = false;
-    char *buf;
+    char *buf = NULL;
 
     *size = 0;
     g_main_context_push_thread_default(f->ctx);
@@ -266,6 +272,12 @@ vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, vd_fe
         SoupMessageHeaders *h = soup_message_get_response_headers(m);
         if (soup_message_headers_get_encoding(h) == SOUP_ENCODING_CONTENT_LENGTH)
             total = (guint64)soup_message_headers_get_content_length(h);
+    }
+    if (total > VD_FETCH_MAX_BYTES) {
+        g_autofree char *sz = vd_format_bytes(total);
+        /* TRANSLATORS: a kernel or initrd larger than 4 GiB: "URL is 12 GiB: not a kernel or initrd" */
+        *error = g_strdup_printf(_("%1$s is %2$s: too large for a kernel or initrd"), url, sz);
+        goto out;
     }
     buf = g_malloc(READ_BUF);
     for (;;) {
@@ -293,6 +305,11 @@ vd_fetch_to_fd(struct vd_fetch *f, const char *url, int fd, guint64 *size, vd_fe
             goto out;
         }
         done += n;
+        if (done > VD_FETCH_MAX_BYTES) {
+            g_autofree char *sz = vd_format_bytes(done);
+            *error = g_strdup_printf(_("%1$s is %2$s: too large for a kernel or initrd"), url, sz);
+            goto out;
+        }
         if (progress) {
             gint64 now = g_get_monotonic_time();
             if (now - last >= 100 * 1000) {

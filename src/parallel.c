@@ -96,10 +96,10 @@ vd_parallel(guint n, vd_parallel_fn fn, gpointer data)
     /* one helper per index but this thread's, as many as the pool has */
     for (guint i = 1; i < n && i <= VD_PARALLEL_THREADS; i++) {
         g_atomic_ref_count_inc(&b->ref);
-        if (!g_thread_pool_push(p, b, NULL)) {
-            batch_unref(b);
+        /* FALSE: no new thread could start, but the item is queued all the
+         * same and keeps its reference; this thread takes the indices */
+        if (!g_thread_pool_push(p, b, NULL))
             break;
-        }
     }
     batch_work(b);
     g_mutex_lock(&b->lock);

@@ -101,6 +101,7 @@ fact_pool_free(struct vd_fact_pool *p)
 {
     g_free(p->name);
     g_free(p->path);
+    g_free(p->type);
     if (p->volumes)
         g_ptr_array_unref(p->volumes);
     g_free(p);
@@ -111,6 +112,7 @@ vd_host_facts_new(void)
 {
     struct vd_host_facts *f = g_new0(struct vd_host_facts, 1);
 
+    f->fw_features = true;
     f->virt_types = g_ptr_array_new_with_free_func(g_free);
     f->machines = g_ptr_array_new_with_free_func(g_free);
     f->pools = g_ptr_array_new_with_free_func((GDestroyNotify)fact_pool_free);
@@ -559,6 +561,11 @@ check_cpu_memory(const struct vd_plan_vm *p, const struct vd_host_facts *f, GPtr
         ERR("firmware", "%s", _("This host offers no Secure Boot firmware"));
     else if (p->firmware == VD_FW_UEFI_SECURE && !is_q35(p))
         ERR("firmware", "%s", _("Secure Boot needs a q35 machine (SMM)"));
+    else if (p->firmware == VD_FW_UEFI_SECURE && p->install == VD_INSTALL_URL)
+        /* the firmware boots the downloaded kernel itself, without the
+         * distribution's shim: Secure Boot refuses it */
+        ERR("firmware", "%s", _("A network install boots its kernel without shim, which Secure Boot refuses: "
+                                "choose UEFI, or install from a CD image"));
     if (f && !empty(p->machine) && f->machines->len && !str_in(f->machines, p->machine))
         ERR("machine", _("Machine type %s is not offered by this host"), p->machine);
     if (f && !empty(p->virt_type) && f->virt_types->len && !str_in(f->virt_types, p->virt_type))
@@ -872,7 +879,7 @@ add_consoles(xmlNodePtr devs, const struct vd_plan_vm *p)
 }
 
 static void
-add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
+add_os(xmlNodePtr dom, const struct vd_plan_vm *p, const struct vd_host_facts *f)
 {
     xmlNodePtr os = child(dom, "os", NULL), type;
 
@@ -882,7 +889,7 @@ add_os(xmlNodePtr dom, const struct vd_plan_vm *p)
     prop(type, "arch", p->arch ? p->arch : "x86_64");
     if (!empty(p->machine))
         prop(type, "machine", p->machine);
-    if (p->firmware != VD_FW_BIOS) {
+    if (p->firmware != VD_FW_BIOS && (!f || f->fw_features)) {
         /* libvirt picks the loader and its NVRAM template from the firmware
          * descriptors. Without a feature it prefers, on q35, Secure Boot with
          * Microsoft's keys enrolled, which refuses any unsigned boot loader:
@@ -933,7 +940,7 @@ vd_plan_vm_domain_xml(const struct vd_plan_vm *p, const struct vd_host_facts *f,
     child_u64(dom, "memory", max, "MiB");
     child_u64(dom, "currentMemory", p->memory_mib, "MiB");
     child_u64(dom, "vcpu", p->vcpus, NULL);
-    add_os(dom, p);
+    add_os(dom, p, f);
     n = child(dom, "features", NULL);
     child(n, "acpi", NULL);
     child(n, "apic", NULL);
@@ -1023,9 +1030,18 @@ vd_plan_vm_install_xml(const char *xml, const char *kernel, const char *initrd, 
         child(os, "cmdline", cmdline);
     /* the installer's reboot ends the install run: the next start boots
      * the final definition (virt-install does the same) */
-    for (n = root->children; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "on_reboot"))
-            xmlNodeSetContent(n, BAD_CAST "destroy");
+    {
+        bool have = false;
+        for (n = root->children; n; n = n->next)
+            if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "on_reboot")) {
+                xmlNodeSetContent(n, BAD_CAST "destroy");
+                have = true;
+            }
+        /* an edited XML without it would get libvirt's default, restart,
+         * and the reboot would start the installer again */
+        if (!have)
+            child(root, "on_reboot", "destroy");
+    }
     out = doc_string(doc);
     xmlFreeDoc(doc);
     return out;

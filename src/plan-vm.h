@@ -91,6 +91,7 @@ struct vd_plan_vm {
 struct vd_fact_pool {
     char *name;
     char *path;               /* target path, may be NULL */
+    char *type;               /* "dir", "logical", "rbd"... may be NULL */
     bool active;
     guint64 capacity, available;   /* bytes */
     GPtrArray *volumes;       /* struct vd_fact_vol * */
@@ -114,6 +115,7 @@ struct vd_host_facts {
     bool cpu_modes[VD_CPU_MODE_LAST];
     bool uefi;                /* firmware autoselection offers efi */
     bool uefi_secure;         /* and a Secure Boot one for q35 */
+    bool fw_features;         /* libvirt >= 7.2: <os><firmware><feature> (true by default) */
     bool virtio_scsi;
     guint cpus;               /* host CPUs */
     guint64 mem_kib, free_kib;

@@ -733,8 +733,12 @@ tree_timer_fire(gpointer user)
     if (!w->d || choice_of(w, "install") != VD_INSTALL_URL)
         return G_SOURCE_REMOVE;
     url = text_of(w, "url");
-    if (!url || !vd_fetch_url_supported(url, &why))
+    if (!url || !vd_fetch_url_supported(url, &why)) {
+        /* no tree to look at any more: not "Looking…" for ever */
+        g_clear_pointer(&w->detected, g_free);
+        refresh_form(w);
         return G_SOURCE_REMOVE;
+    }
     if (w->tree_cancel) {
         g_cancellable_cancel(w->tree_cancel);
         g_object_unref(w->tree_cancel);
@@ -989,6 +993,9 @@ on_done(struct ui_dialog *d, int result, gpointer user)
     case R_CREATE_ONLY:
         return start_create(w, result == R_CREATE_START);
     case UI_DIALOG_CANCEL:
+        /* a lookup against a silent server must not hold on for its timeouts */
+        if (w->tree_cancel)
+            g_cancellable_cancel(w->tree_cancel);
         w->d = NULL;
         return true;
     default:

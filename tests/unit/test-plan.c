@@ -526,6 +526,31 @@ test_validation(void)
         q->machine = g_strdup("pc");
         g_assert_true(vd_plan_vm_validate(q, f, e2));
     }
+    /* a downloaded kernel has no shim: Secure Boot would refuse it */
+    TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->firmware = VD_FW_UEFI_SECURE,
+         q->install = VD_INSTALL_URL), "firmware", "without shim");
+    {
+        /* libvirt before 7.2 has no <firmware> features in <os>: plain efi */
+        g_autoptr(vd_plan_vm) q = vd_plan_vm_copy(p);
+        g_autofree char *err = NULL, *x1 = NULL, *x2 = NULL;
+        xmlDocPtr d;
+
+        q->firmware = VD_FW_UEFI;
+        x1 = vd_plan_vm_domain_xml(q, f, &err);
+        g_assert_nonnull(x1);
+        d = xmlReadMemory(x1, (int)strlen(x1), "d.xml", NULL, XML_PARSE_NONET);
+        assert_xp(d, "/domain/os/@firmware", "efi");
+        assert_xp(d, "/domain/os/firmware/feature[@name='secure-boot']/@enabled", "no");
+        xmlFreeDoc(d);
+        f->fw_features = false;
+        x2 = vd_plan_vm_domain_xml(q, f, &err);
+        g_assert_nonnull(x2);
+        d = xmlReadMemory(x2, (int)strlen(x2), "d.xml", NULL, XML_PARSE_NONET);
+        assert_xp(d, "/domain/os/@firmware", "efi");
+        assert_xp(d, "count(/domain/os/firmware)", "0");
+        xmlFreeDoc(d);
+        f->fw_features = true;
+    }
     f->uefi = f->uefi_secure = false;
     TRY((g_free(q->machine), q->machine = g_strdup("virt")), "machine", "not offered");
     TRY((g_free(q->machine), q->machine = g_strdup("q35"), q->disk_bus = VD_BUS_IDE), "disk-bus", "no IDE");
@@ -1128,6 +1153,31 @@ test_clone_transaction(void)
     virConnectClose(keep);
 }
 
+/* An edited domain XML without <on_reboot>: the install definition gets
+ * destroy, so the installer's reboot does not start the installer again. */
+static void
+test_install_xml_on_reboot(void)
+{
+    const char *xml = "<domain type='qemu'><name>vdwunit</name><memory unit='MiB'>256</memory>"
+                      "<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os></domain>";
+    g_autofree char *err = NULL;
+    g_autofree char *ix = vd_plan_vm_install_xml(xml, "/k", "/i", "console=ttyS0", &err);
+    xmlDocPtr d;
+
+    g_assert_nonnull(ix);
+    d = xmlReadMemory(ix, (int)strlen(ix), "i.xml", NULL, XML_PARSE_NONET);
+    g_assert_nonnull(d);
+    assert_xp(d, "/domain/on_reboot", "destroy");
+    assert_xp(d, "count(/domain/on_reboot)", "1");
+    assert_xp(d, "/domain/os/kernel", "/k");
+    xmlFreeDoc(d);
+    /* no <os>: refused with a reason */
+    g_free(ix);
+    ix = vd_plan_vm_install_xml("<domain type='qemu'><name>x</name></domain>", "/k", "/i", NULL, &err);
+    g_assert_null(ix);
+    g_assert_nonnull(err);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1135,6 +1185,7 @@ main(int argc, char **argv)
     g_setenv("LC_ALL", "C", TRUE);
     g_test_add_func("/plan/xml-combinations", test_xml_combinations);
     g_test_add_func("/plan/volume-xml", test_volume_xml);
+    g_test_add_func("/plan/install-xml-on-reboot", test_install_xml_on_reboot);
     g_test_add_func("/plan/xml-escaping", test_xml_escaping);
     g_test_add_func("/plan/validation", test_validation);
     g_test_add_func("/plan/osinfo", test_osinfo);
