@@ -791,15 +791,16 @@ node_job_start(struct node_calls *nc, struct vd_conn *c)
         g_mutex_init(&j->lock);
         g_cond_init(&j->cond);
         j->t_push = g_get_monotonic_time();
-        if ((i == NODE_CPU ? c->node_cpu_n : c->node_mem_n) <= 0)
+        if ((i == NODE_CPU ? c->node_cpu_n : c->node_mem_n) <= 0) {
             j->done = true;               /* the driver has no such call */
-        else if (!node_pool)
-            node_job_run(j, NULL);
-        else
-            /* FALSE (no new thread) still queues it: an idle thread runs it */
-            g_thread_pool_push(node_pool, j, NULL);
-        if (j->done)
             j->t_run = j->t_done = j->t_push;
+        } else if (!node_pool) {
+            node_job_run(j, NULL);
+        } else {
+            /* FALSE (no new thread) still queues it: an idle thread runs
+             * it; from here on the job is the pool thread's until done */
+            g_thread_pool_push(node_pool, j, NULL);
+        }
     }
 }
 
